@@ -1,0 +1,155 @@
+"""Gold datasets: the schema, the built-in ones, and the RealTime QA adapter.
+
+Schema (one JSON object per line of `evals/datasets/<name>.jsonl`):
+    id            unique id, e.g. "news-001"
+    type          factoid | list | yesno | number | date | multi_doc | time_sensitive |
+                  conflict | unanswerable | follow_up
+    question      the question (for follow_up: the last turn)
+    answers       acceptable answers (aliases); empty for unanswerable
+    all_required  true when every item of `answers` must appear (list answers)
+    sources       files that support the answer (as ingested: relative to the corpus folder)
+    as_of         ISO date the question is asked on, or null
+    dialogue      earlier turns (questions) for follow_up, or null
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = Path(__file__).resolve().parent / "datasets"
+TYPES = {"factoid", "list", "yesno", "number", "date", "multi_doc", "time_sensitive", "conflict",
+         "unanswerable", "follow_up"}
+
+
+class DatasetError(Exception):
+    """A dataset cannot be found, built or parsed; the message says what to do."""
+
+
+def shared_dir() -> Path:
+    """Where the read-only shared material lives (`../shared`, or RAG_SHARED_DIR)."""
+    return Path(os.environ.get("RAG_SHARED_DIR", ROOT.parent / "shared")).resolve()
+
+
+@dataclass
+class Item:
+    """One gold question."""
+
+    id: str
+    type: str
+    question: str
+    answers: list[str]
+    all_required: bool = False
+    sources: list[str] = field(default_factory=list)
+    as_of: str | None = None
+    dialogue: list[str] | None = None
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "unanswerable"
+
+
+@dataclass
+class Dataset:
+    """A gold set and the folder of documents it is asked over."""
+
+    name: str
+    items: list[Item]
+    corpus: Path
+
+
+def load_items(path: Path) -> list[Item]:
+    """Read and validate a gold JSONL file."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            item = Item(
+                id=str(row["id"]), type=str(row["type"]), question=str(row["question"]),
+                answers=[str(a) for a in row.get("answers") or []],
+                all_required=bool(row.get("all_required", False)),
+                sources=[str(s) for s in row.get("sources") or []],
+                as_of=row.get("as_of"), dialogue=row.get("dialogue"),
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise DatasetError(f"{path}:{number}: not a valid gold row ({exc})") from exc
+        if item.type not in TYPES:
+            raise DatasetError(f"{path}:{number}: unknown type '{item.type}'")
+        if item.answerable and not item.answers:
+            raise DatasetError(f"{path}:{number}: an answerable question needs answers")
+        items.append(item)
+    return items
+
+
+def realtimeqa_dir(cache: Path) -> Path:
+    """Build (once) the RealTime QA corpus with shared/tools/realtimeqa_corpus.py; return its folder."""
+    out = cache / "realtimeqa"
+    if (out / "qa.jsonl").is_file() and (out / "docs").is_dir():
+        return out
+    tool = shared_dir() / "tools" / "realtimeqa_corpus.py"
+    if not tool.is_file():
+        raise DatasetError(
+            f"RealTime QA needs the shared benchmarks at {shared_dir()} (not present on this "
+            "machine). Set RAG_SHARED_DIR to the folder that holds tools/ and benchmarks/."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, str(tool), "corpus", str(out)], check=True,
+                   capture_output=True)
+    # The sidecar goes beside the documents so that ingest picks up dates and URLs.
+    (out / "docs" / "metadata.jsonl").write_text((out / "metadata.jsonl").read_text())
+    return out
+
+
+def _realtimeqa(cache: Path, limit: int | None) -> Dataset:
+    folder = realtimeqa_dir(cache)
+    items = []
+    for line in (folder / "qa.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        items.append(Item(
+            id=f"rtqa-{row['id']}", type="time_sensitive", question=row["question"],
+            answers=[row["answers"][0].strip("“”\"")] if row["answers"] else [],
+            sources=[f"{d}.txt" for d in row["gold_docs"]],
+            as_of=row["date"].replace("/", "-"),
+        ))
+    return Dataset("realtimeqa", items[:limit] if limit else items, folder / "docs")
+
+
+def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
+                 limit: int | None = None) -> Dataset:
+    """A dataset by name (`news`, `example`, `realtimeqa`) or a gold JSONL path plus its corpus.
+
+    Raises:
+        DatasetError: with what to do (e.g. the shared folder is absent).
+    """
+    cache = cache or ROOT / ".rag" / "benchmarks"
+    if name_or_path == "realtimeqa":
+        return _realtimeqa(cache, limit)
+    if name_or_path in ("news", "example"):
+        path = DATASETS / f"{name_or_path}.jsonl"
+        folder = (shared_dir() / "corpus" / "news") if name_or_path == "news" else (
+            ROOT / "examples" / "corpus")
+        if corpus:
+            folder = Path(corpus)
+        if not folder.is_dir():
+            raise DatasetError(
+                f"The '{name_or_path}' dataset is asked over {folder}, which is not present on "
+                "this machine. Put the shared folder beside the project or set RAG_SHARED_DIR."
+            )
+        items = load_items(path)
+        return Dataset(name_or_path, items[:limit] if limit else items, folder)
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise DatasetError(
+            f"No dataset '{name_or_path}': use news, example, realtimeqa or a path to a .jsonl file."
+        )
+    if not corpus:
+        raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")
+    items = load_items(path)
+    return Dataset(path.stem, items[:limit] if limit else items, Path(corpus))

@@ -1,0 +1,156 @@
+"""Runs a gold dataset through the assistant and scores every question."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rag import Answer, Assistant, Settings
+
+from . import metrics as m
+from .datasets import Dataset, Item
+
+KS = (1, 3, 5, 10)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Config:
+    """One configuration of a side-by-side run."""
+
+    name: str
+    answerer: str = "extractive"
+    retrieval_mode: str = "hybrid"
+    baseline: bool = False
+
+
+@dataclass
+class RunResult:
+    """Per-question rows and the summary of one configuration."""
+
+    config: Config
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    ingest_s: float = 0.0
+
+
+def eval_settings(base: Settings, dataset: Dataset) -> Settings:
+    """Each dataset gets its own collection, reused while its files are unchanged."""
+    return base.model_copy(update={"collection": f"eval_{dataset.name}"})
+
+
+def ingest_corpus(assistant: Assistant, dataset: Dataset) -> float:
+    started = time.perf_counter()
+    assistant.ingest([dataset.corpus], prune=True)
+    return time.perf_counter() - started
+
+
+def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list[str],
+              retrieval_s: float, sources_of: Callable[[str], str]) -> dict[str, Any]:
+    """All metrics of one question."""
+    gold = item.sources
+    ranked = [sources_of(d) for d in ranked_docs]
+    cited_primary = [c.source for c in answer.citations]
+    cited_all = list(dict.fromkeys(
+        [c.source for c in answer.citations] + [s.source for c in answer.citations for s in c.also]
+    ))
+    correct = (not answer.abstained) and m.answer_correct(answer.text, item.answers,
+                                                          item.all_required)
+    row: dict[str, Any] = {
+        "id": item.id, "type": item.type, "question": item.question,
+        "standalone_question": answer.standalone_question,
+        "expected": item.answers, "sources": gold, "as_of": item.as_of,
+        "answer": answer.text, "abstained": answer.abstained,
+        "citations": [c.to_dict() for c in answer.citations],
+        "flagged": answer.flagged,
+        "correct": correct if item.answerable else None,
+        "f1": m.token_f1(answer.text, item.answers) if item.answerable else None,
+        "citation_precision": m.citation_precision(cited_primary, gold) if item.answerable
+        else None,
+        "citation_recall": m.citation_recall(cited_all, gold) if item.answerable and
+        not answer.abstained else None,
+        "support": m.mean([float(m.quote_supported(c.quote, c.context))
+                           for c in answer.citations]) if answer.citations else None,
+        "crag": m.crag_score(correct, answer.abstained, item.answerable),
+        "retrieval_s": retrieval_s,
+        "total_s": answer.timings.get("total_s", 0.0),
+        "retrieved": ranked[:10],
+    }
+    if item.answerable:
+        docs = m.dedupe(ranked)
+        for k in KS:
+            row[f"hit@{k}"] = m.hit_at_k(docs, gold, k)
+            row[f"recall@{k}"] = m.recall_at_k(docs, gold, k)
+            row[f"aic@{k}"] = m.answer_in_context(contexts, item.answers, k)
+        row["mrr@10"] = m.mrr_at_k(docs, gold, 10)
+    return row
+
+
+def run(assistant: Assistant, dataset: Dataset, config: Config,
+        progress: Progress | None = None) -> RunResult:
+    """Ask every question of a dataset and score it.
+
+    Follow-up items ask their earlier turns first, so the assistant sees a real conversation.
+    """
+    result = RunResult(config)
+    result.ingest_s = ingest_corpus(assistant, dataset)
+    registry = assistant.store.registry(fresh=True)
+
+    def sources_of(doc_id: str) -> str:
+        return str(registry.get(doc_id, {}).get("source", doc_id))
+
+    for number, item in enumerate(dataset.items, start=1):
+        history: list[Answer] = []
+        for turn in item.dialogue or []:
+            history.append(assistant.ask(turn, history=history, as_of=item.as_of))
+        answer = assistant.ask(item.question, history=history, as_of=item.as_of)
+        query = answer.standalone_question or item.question
+        started = time.perf_counter()
+        retrieved = assistant.retriever.retrieve(
+            query, top_k=10, mode=assistant.settings.retrieval_mode, as_of=item.as_of,
+            collapse=False)
+        retrieval_s = time.perf_counter() - started
+        ranked = [e.doc_id for e in retrieved.evidence]
+        contexts = [e.text for e in retrieved.evidence]
+        result.rows.append(score_row(item, answer, ranked, contexts, retrieval_s, sources_of))
+        if progress:
+            progress(number, len(dataset.items))
+    result.summary = summarize(result.rows, result.ingest_s)
+    return result
+
+
+def summarize(rows: list[dict[str, Any]], ingest_s: float = 0.0) -> dict[str, Any]:
+    """Overall and per-type means of every metric."""
+    def block(subset: list[dict[str, Any]]) -> dict[str, Any]:
+        answerable = [r for r in subset if r["type"] != "unanswerable"]
+        unanswerable = [r for r in subset if r["type"] == "unanswerable"]
+        out: dict[str, Any] = {"n": len(subset)}
+        for key in [f"{name}@{k}" for name in ("hit", "recall", "aic") for k in KS] + ["mrr@10"]:
+            out[key] = m.mean([r.get(key) for r in answerable])
+        out["accuracy"] = m.mean([float(bool(r["correct"])) for r in answerable])
+        out["f1"] = m.mean([r["f1"] for r in answerable])
+        out["citation_precision"] = m.mean([r["citation_precision"] for r in answerable])
+        out["citation_recall"] = m.mean([r["citation_recall"] for r in answerable])
+        out["support"] = m.mean([r["support"] for r in subset])
+        out["abstain_correct"] = m.mean([float(r["abstained"]) for r in unanswerable])
+        out["false_abstain"] = m.mean([float(r["abstained"]) for r in answerable])
+        out["crag"] = m.mean([float(r["crag"]) for r in subset])
+        retrieval = [r["retrieval_s"] for r in subset]
+        total = [r["total_s"] for r in subset]
+        out["retrieval_p50_s"] = m.percentile(retrieval, 50)
+        out["retrieval_p95_s"] = m.percentile(retrieval, 95)
+        out["total_p50_s"] = m.percentile(total, 50)
+        out["total_p95_s"] = m.percentile(total, 95)
+        return out
+
+    summary = {"overall": block(rows), "ingest_s": ingest_s, "by_type": {}}
+    for kind in sorted({r["type"] for r in rows}):
+        summary["by_type"][kind] = block([r for r in rows if r["type"] == kind])
+    return summary
+
+
+def settings_for(base: Settings, dataset: Dataset, config: Config) -> Settings:
+    return eval_settings(base, dataset).model_copy(
+        update={"answerer": config.answerer, "retrieval_mode": config.retrieval_mode})

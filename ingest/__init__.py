@@ -1,0 +1,15 @@
+"""Ingestion: files in, clean documents and chunks out. Imports nothing from rag, ui or evals."""
+
+from .chunking import Chunker
+from .cleaning import remove_chrome
+from .dedup import Groups, MinHasher, containment, jaccard
+from .loaders import SUPPORTED_SUFFIXES
+from .metadata import extract_date, extract_title, normalize_date
+from .pipeline import load_documents, to_document
+from .types import Chunk, Document, Skipped, content_hash
+
+__all__ = [
+    "SUPPORTED_SUFFIXES", "Chunk", "Chunker", "Document", "Groups", "MinHasher", "Skipped",
+    "containment", "content_hash", "extract_date", "extract_title", "jaccard", "load_documents",
+    "normalize_date", "remove_chrome", "to_document",
+]

@@ -1,0 +1,58 @@
+"""Sentence-aware chunking sized in the embedder's own tokens (llama-index `SentenceSplitter`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .types import Chunk, Document
+
+Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
+
+
+class Chunker:
+    """Splits documents into sentence-aligned chunks of at most `chunk_size` tokens.
+
+    Args:
+        chunk_size: the most tokens a chunk may have, counted by `tokenizer`.
+        chunk_overlap: tokens shared by neighbouring chunks.
+        tokenizer: the embedder's tokenizer, so that sizes match what the embedder sees; the
+            default is llama-index's bundled tokenizer.
+    """
+
+    def __init__(self, chunk_size: int, chunk_overlap: int, tokenizer: Tokenizer | None = None):
+        from llama_index.core.node_parser import SentenceSplitter
+
+        if chunk_overlap >= chunk_size:
+            raise ValueError(
+                f"chunk_overlap ({chunk_overlap}) must be smaller than chunk_size ({chunk_size})"
+            )
+        self._splitter = SentenceSplitter(
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+            tokenizer=tokenizer,
+            paragraph_separator="\n\n",
+            include_metadata=False,
+            include_prev_next_rel=False,
+        )
+
+    def split(self, document: Document) -> list[Chunk]:
+        """Chunk one document; each chunk knows its character offset and page."""
+        texts = self._splitter.split_text(document.text)
+        chunks: list[Chunk] = []
+        cursor = 0
+        for position, text in enumerate(texts):
+            start = document.text.find(text, cursor)
+            if start < 0:  # the splitter normalised whitespace: anchor on the first words
+                start = document.text.find(text[:40], cursor)
+            start = max(start, 0)
+            cursor = start + 1
+            chunks.append(
+                Chunk(
+                    doc_id=document.doc_id,
+                    position=position,
+                    text=text,
+                    start=start,
+                    page=document.page_at(start) if document.pages else None,
+                )
+            )
+        return chunks

@@ -1,0 +1,141 @@
+"""Page-chrome removal for scraped plain text: menus, share widgets, notices, related headlines.
+
+Works line by line and is conservative: a line that reads like an article sentence is kept unless
+it matches a strong chrome pattern (cookie notice, copyright, "follow our ... channel").
+"""
+
+from __future__ import annotations
+
+import re
+
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"”’»]$")
+
+# Lines that are chrome whatever their length.
+_STRONG = [
+    r"\b(this|our) (web)?site uses cookies\b",
+    r"\buses cookies to\b",
+    r"\baccept (all )?cookies\b",
+    r"\bcookie (policy|settings|preferences)\b",
+    r"\bcomments are closed\b",
+    r"\b(leave|post|add) a comment\b",
+    r"^\d+ comments?$",
+    r"©|\(c\) \d{4}|\bcopyright\b|\ball rights reserved\b",
+    r"\buse of (the )?materials\b.*\b(allowed|permitted|hyperlink)\b",
+    r"\bfollow (us|our)\b",
+    r"\bshare (this|it|the story|on)\b",
+    r"\bshare-line\b|\bliked the story\b",
+    r"\bsubscribe (to|for|now)\b|\bsign up for\b|\bnewsletter\b",
+    r"\bdownload (our|the) app\b",
+    r"\bgoogle news\b",
+    r"^views?:?\s*\d[\d,.]*$",
+    r"^(read|see) (more|also)\b",
+    r"^read the (latest|leading|top|main)\b.*\bnews\b",
+    r"^(related|recommended|trending|popular|most read|more)( (topics|articles|stories|news|"
+    r"posts|reading|from [\w ]+))?:?$",
+    r"^you (may|might) (also )?(like|be interested)",
+    r"^advertisement$|^ads?$|^sponsored( content)?$",
+]
+_STRONG_RE = re.compile("|".join(f"(?:{p})" for p in _STRONG), re.IGNORECASE)
+
+_WIDGET_WORDS = {
+    "twitter", "x", "youtube", "instagram", "facebook", "telegram", "whatsapp", "linkedin",
+    "tiktok", "vk", "reddit", "pinterest", "rss", "email", "print", "copy link", "share", "tweet",
+    "menu", "search", "home", "login", "log in", "sign in", "register", "subscribe", "loading",
+    "apple store", "app store", "play market", "google play", "night_theme", "dark mode",
+    "back to top", "close", "next", "previous", "ads", "ad", "more",
+}
+_BYLINE_RE = re.compile(r"^(by|author:?|written by)\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}$")
+_MARKER_RE = re.compile(
+    r"^((read|see) (more|also)|related( \w+)?|more (news|stories)|recommended|"
+    r"read the (latest|leading|top)\b.*)[: ]*$",
+    re.IGNORECASE,
+)
+
+
+def _words(line: str) -> list[str]:
+    return re.findall(r"[\w’'-]+", line)
+
+
+def is_sentence(line: str) -> bool:
+    """Whether a line reads like prose: enough words and closing punctuation."""
+    return len(_words(line)) >= 4 and bool(_TERMINAL.search(line.strip()))
+
+
+def _is_widget(line: str) -> bool:
+    text = line.strip()
+    low = text.lower()
+    if low in _WIDGET_WORDS:
+        return True
+    letters = re.sub(r"[^\w]", "", text)
+    if len(letters) <= 3 and not text.endswith((".", "!", "?")):
+        return True  # "A+", "A-", "ru", "arm", stray symbols
+    words = _words(text)
+    if text.isupper() and len(words) <= 8 and not is_sentence(text.rstrip("?!")):
+        return True  # shouted UI labels: REGION, WHAT ARE YOU LOOKING FOR ?
+    return bool(_BYLINE_RE.match(text))
+
+
+def _is_short_label(line: str) -> bool:
+    return len(_words(line)) <= 3 and not _TERMINAL.search(line.strip())
+
+
+def remove_chrome(text: str) -> str:
+    """Drop page-chrome lines from scraped text and keep the article's prose.
+
+    Args:
+        text: the document's text as scraped, one paragraph or widget per line.
+    Returns:
+        The text with chrome lines removed and runs of blank lines folded.
+    """
+    lines = text.splitlines()
+    n = len(lines)
+    chrome = [False] * n
+    nonempty = [i for i, line in enumerate(lines) if line.strip()]
+
+    for i in nonempty:
+        line = lines[i].strip()
+        if _STRONG_RE.search(line) or _is_widget(line):
+            chrome[i] = True
+
+    # Navigation blocks: three or more short labels in a row.
+    run: list[int] = []
+    for i in nonempty + [-1]:
+        if i >= 0 and _is_short_label(lines[i]):
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            for j in run:
+                chrome[j] = True
+        run = []
+
+    # Headline lists after a "Read more:" style marker: drop until the prose resumes.
+    for pos, i in enumerate(nonempty):
+        if _MARKER_RE.match(lines[i].strip()):
+            chrome[i] = True
+            for j in nonempty[pos + 1 :]:
+                if is_sentence(lines[j]) and not chrome[j]:
+                    break
+                chrome[j] = True
+
+    # A non-sentence line between two chrome lines (or chrome and the edge) is chrome too.
+    changed = True
+    while changed:
+        changed = False
+        for pos, i in enumerate(nonempty):
+            if chrome[i] or is_sentence(lines[i]):
+                continue
+            before = chrome[nonempty[pos - 1]] if pos > 0 else None
+            after = chrome[nonempty[pos + 1]] if pos + 1 < len(nonempty) else None
+            edge_before = before is None
+            edge_after = after is None
+            if (before or edge_before) and (after or edge_after) and not (edge_before and edge_after):
+                if edge_before or edge_after:
+                    # At the edge of the page, only when the other side is chrome.
+                    if not (before or after):
+                        continue
+                chrome[i] = True
+                changed = True
+
+    kept = [line.rstrip() for i, line in enumerate(lines) if not chrome[i]]
+    cleaned = "\n".join(kept)
+    return re.sub(r"\n{3,}", "\n\n", cleaned).strip()

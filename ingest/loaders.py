@@ -1,0 +1,380 @@
+"""Finding files and reading each supported format into raw text plus what the format says about it.
+
+Every failure of one file becomes a `Skipped` with a one-line reason; nothing here stops a batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import io
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .types import Skipped
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+RECORD_SUFFIXES = {".jsonl", ".csv"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | {".pdf", ".docx"}
+SIDECAR_NAME = "metadata.jsonl"
+TEXT_FIELDS = ("text", "content", "body", "article")
+
+
+class SkipFile(Exception):
+    """Raised by a reader to skip one file with a reason."""
+
+
+@dataclass
+class RawDocument:
+    """Text read from a file (or one record of it) with the metadata the format itself carries."""
+
+    source: str
+    text: str
+    path: str
+    kind: str  # "text", "markdown", "html", "pdf", "docx", "record"
+    title: str | None = None
+    published: str | None = None  # as found; normalised later
+    url: str | None = None
+    outlet: str | None = None
+    pages: list[tuple[int, int]] = field(default_factory=list)
+    clean: bool = True  # whether page-chrome removal applies (scraped plain text)
+
+
+def _matches(rel: str, patterns: list[str]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def discover(
+    paths: list[str | Path],
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+) -> tuple[list[tuple[Path, str]], list[Skipped]]:
+    """Expand files and folders into (absolute path, display source) pairs.
+
+    Folders are walked recursively without following symlinked folders twice (loops are reported,
+    not followed). `source` is relative to the folder given, or the file name for a single file.
+    Args:
+        paths: files and folders to ingest.
+        include: glob patterns a file must match (name or relative path); empty means all supported.
+        exclude: glob patterns that drop a file.
+    Returns:
+        The files to read, and the paths skipped with their reasons.
+    """
+    include, exclude = include or [], exclude or []
+    found: list[tuple[Path, str]] = []
+    skipped: list[Skipped] = []
+    for given in paths:
+        root = Path(given).expanduser()
+        if not root.exists() and not root.is_symlink():
+            raise FileNotFoundError(f"No such file or folder: {given}")
+        if root.is_file():
+            found.append((root.resolve(), root.name))
+            continue
+        seen_dirs: set[tuple[int, int]] = set()
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=None):
+            here = Path(dirpath)
+            try:
+                st = here.stat()
+            except OSError as exc:
+                skipped.append(Skipped(str(here), f"cannot read folder: {exc.strerror}"))
+                dirnames[:] = []
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:
+                skipped.append(Skipped(str(here), "symlink loop: folder already visited"))
+                dirnames[:] = []
+                continue
+            seen_dirs.add(key)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            if not os.access(here, os.R_OK | os.X_OK):
+                skipped.append(Skipped(str(here), "permission denied: cannot list folder"))
+                dirnames[:] = []
+                continue
+            for name in sorted(filenames):
+                if name.startswith(".") or name == SIDECAR_NAME:
+                    continue
+                full = here / name
+                rel = full.relative_to(root).as_posix()
+                if include and not _matches(rel, include):
+                    continue
+                if exclude and _matches(rel, exclude):
+                    continue
+                if full.is_symlink() and not full.exists():
+                    skipped.append(Skipped(rel, "broken symlink"))
+                    continue
+                found.append((full, rel))
+    return found, skipped
+
+
+def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
+    """Read `metadata.jsonl` ({file, published, url, title, ...}) from a folder, keyed by file."""
+    sidecar = folder / SIDECAR_NAME
+    out: dict[str, dict[str, str]] = {}
+    if not sidecar.is_file():
+        return out
+    for line in sidecar.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and row.get("file"):
+            out[str(row["file"])] = {k: str(v) for k, v in row.items() if v is not None}
+    return out
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode file bytes to text: UTF-8 first, then the detected encoding.
+
+    Raises:
+        SkipFile: for binary data or text whose encoding cannot be detected.
+    """
+    if not data.strip():
+        raise SkipFile("empty file")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SkipFile("binary content in a text file (NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise SkipFile("binary or undecodable content (no text encoding fits)")
+    text = str(best)
+    printable = sum(ch.isprintable() or ch.isspace() for ch in text[:4096])
+    if printable < 0.9 * min(len(text), 4096):
+        raise SkipFile("binary content in a text file")
+    return text
+
+
+def _read_text(path: Path, source: str) -> list[RawDocument]:
+    text = decode_bytes(path.read_bytes())
+    kind = "markdown" if path.suffix.lower() in {".md", ".markdown"} else "text"
+    doc = RawDocument(source=source, text=text, path=str(path), kind=kind)
+    if kind == "markdown":
+        _front_matter(doc)
+    return [doc]
+
+
+def _front_matter(doc: RawDocument) -> None:
+    """Move simple `key: value` YAML front matter into the document's metadata."""
+    text = doc.text.lstrip("\ufeff")
+    if not text.startswith("---"):
+        return
+    end = text.find("\n---", 3)
+    if end < 0:
+        return
+    for line in text[3:end].splitlines():
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key, value = key.strip().lower(), value.strip().strip("'\"")
+        if key == "title":
+            doc.title = value or None
+        elif key in {"date", "published", "publish_date", "pubdate"}:
+            doc.published = value or None
+        elif key in {"url", "link", "canonical"}:
+            doc.url = value or None
+        elif key in {"source", "outlet", "publisher", "sitename"}:
+            doc.outlet = value or None
+    doc.text = text[end + 4 :].lstrip("\n")
+
+
+def _read_html(path: Path, source: str) -> list[RawDocument]:
+    import trafilatura
+
+    html = decode_bytes(path.read_bytes())
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_recall=True, with_metadata=False
+    )
+    if not text or not text.strip():
+        raise SkipFile("no main text found in the HTML page")
+    meta = trafilatura.extract_metadata(html)
+    doc = RawDocument(source=source, text=text, path=str(path), kind="html", clean=False)
+    if meta is not None:
+        doc.title = meta.title or None
+        doc.published = meta.date or None
+        doc.url = meta.url or None
+        doc.outlet = meta.sitename or None
+    return [doc]
+
+
+def _pdf_date(value: object) -> str | None:
+    # PDF dates look like D:20240117093700+00'00'
+    text = str(value or "")
+    if text.startswith("D:") and len(text) >= 10 and text[2:10].isdigit():
+        return f"{text[2:6]}-{text[6:8]}-{text[8:10]}"
+    return None
+
+
+def _read_pdf(path: Path, source: str) -> list[RawDocument]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        parts: list[str] = []
+        pages: list[tuple[int, int]] = []
+        offset = 0
+        for number, page in enumerate(reader.pages, start=1):
+            page_text = (page.extract_text() or "").strip()
+            if not page_text:
+                continue
+            pages.append((offset, number))
+            parts.append(page_text)
+            offset += len(page_text) + 2
+        info = reader.metadata
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise SkipFile(f"unreadable PDF: {exc}") from exc
+    text = "\n\n".join(parts)
+    if not text.strip():
+        raise SkipFile("PDF has no text layer (scanned images?); run OCR on it first")
+    doc = RawDocument(source=source, text=text, path=str(path), kind="pdf", pages=pages)
+    if info is not None:
+        doc.title = (info.title or "").strip() or None
+        doc.published = _pdf_date(info.get("/CreationDate"))
+    return [doc]
+
+
+def _read_docx(path: Path, source: str) -> list[RawDocument]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, ValueError, KeyError, OSError) as exc:
+        raise SkipFile(f"unreadable DOCX: {exc}") from exc
+    except Exception as exc:  # zipfile.BadZipFile and friends: a broken file, not our bug
+        raise SkipFile(f"unreadable DOCX: {exc}") from exc
+    text = "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+    if not text.strip():
+        raise SkipFile("DOCX has no text")
+    props = document.core_properties
+    doc = RawDocument(source=source, text=text, path=str(path), kind="docx", clean=False)
+    doc.title = (props.title or "").strip() or None
+    if props.created is not None:
+        doc.published = props.created.date().isoformat()
+    return [doc]
+
+
+def _record_to_doc(row: dict[str, object], source: str, path: Path) -> RawDocument | None:
+    lowered = {str(k).lower(): v for k, v in row.items()}
+    text = next((str(lowered[f]) for f in TEXT_FIELDS if lowered.get(f)), "")
+    if not text.strip():
+        return None
+
+    def pick(*names: str) -> str | None:
+        value = next((lowered[n] for n in names if lowered.get(n)), None)
+        return str(value) if value is not None else None
+
+    return RawDocument(
+        source=source,
+        text=text,
+        path=str(path),
+        kind="record",
+        title=pick("title", "headline", "name"),
+        published=pick("published", "publish_date", "date", "pubdate"),
+        url=pick("url", "link"),
+        outlet=pick("source", "outlet", "publisher"),
+    )
+
+
+def _read_records(path: Path, source: str) -> list[RawDocument]:
+    text = decode_bytes(path.read_bytes())
+    rows: list[tuple[str, dict[str, object]]] = []
+    if path.suffix.lower() == ".jsonl":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SkipFile(f"line {number} is not JSON: {exc.msg}") from exc
+            if isinstance(row, dict):
+                rows.append((str(row.get("id") or number), row))
+    else:
+        reader = csv.DictReader(io.StringIO(text))
+        for number, row in enumerate(reader, start=1):
+            rows.append((str(row.get("id") or number), dict(row)))
+    docs = []
+    for key, row in rows:
+        doc = _record_to_doc(row, f"{source}#{key}", path)
+        if doc is not None:
+            docs.append(doc)
+    if not docs:
+        raise SkipFile(f"no record has a text field ({', '.join(TEXT_FIELDS)})")
+    return docs
+
+
+def read_file(path: Path, source: str, max_bytes: int) -> list[RawDocument]:
+    """Read one file into raw documents (records files give one per record).
+
+    Raises:
+        SkipFile: with a one-line reason when the file cannot or should not be ingested.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise SkipFile(
+            f"unsupported file type '{suffix or path.name}' "
+            f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SkipFile(f"cannot read: {exc.strerror}") from exc
+    if size > max_bytes:
+        raise SkipFile(
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+            "(raise RAG_MAX_FILE_MB to include it)"
+        )
+    if size == 0:
+        raise SkipFile("empty file")
+    if not os.access(path, os.R_OK):
+        raise SkipFile("permission denied: cannot read file")
+    try:
+        if suffix in TEXT_SUFFIXES:
+            return _read_text(path, source)
+        if suffix in HTML_SUFFIXES:
+            return _read_html(path, source)
+        if suffix in RECORD_SUFFIXES:
+            return _read_records(path, source)
+        if suffix == ".pdf":
+            return _read_pdf(path, source)
+        return _read_docx(path, source)
+    except PermissionError as exc:
+        raise SkipFile("permission denied: cannot read file") from exc
+    except OSError as exc:
+        raise SkipFile(f"cannot read: {exc.strerror or exc}") from exc
+
+
+def iter_raw(
+    files: list[tuple[Path, str]], max_bytes: int
+) -> Iterator[tuple[Path, str, list[RawDocument] | Skipped]]:
+    """Read files one by one, yielding their raw documents or the reason they were skipped."""
+    sidecars: dict[Path, dict[str, dict[str, str]]] = {}
+    for path, source in files:
+        try:
+            docs = read_file(path, source, max_bytes)
+        except SkipFile as exc:
+            yield path, source, Skipped(source, str(exc))
+            continue
+        folder = path.parent
+        if folder not in sidecars:
+            sidecars[folder] = read_sidecar(folder)
+        extra = sidecars[folder].get(path.name)
+        if extra:
+            for doc in docs:
+                doc.title = doc.title or extra.get("title")
+                doc.published = extra.get("published") or doc.published
+                doc.url = doc.url or extra.get("url")
+                doc.outlet = doc.outlet or extra.get("source") or extra.get("outlet")
+        yield path, source, docs

@@ -1,0 +1,250 @@
+"""The `Assistant`: the one facade the CLI, the UI, the evals and Python callers use."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .answerers import Answerer, ExtractiveAnswerer, Request, make_answerer
+from .citations import CitationChecker, is_abstention
+from .condense import condense
+from .embeddings import Embedder
+from .errors import EmptyIndexError, RagError
+from .indexer import Indexer, Progress
+from .question import Question, parse
+from .retrieval import Retriever
+from .settings import Settings
+from .store import Store
+from .support import Candidate, SentenceScorer, make_idf
+from .types import Answer, DocumentInfo, Evidence, IngestReport, StreamEvent
+
+log = logging.getLogger(__name__)
+
+History = Sequence[str | tuple[str, str] | Answer]
+
+
+def _history_questions(history: History | None) -> list[str]:
+    """Earlier standalone questions from a history of questions, (q, a) pairs or Answers."""
+    out: list[str] = []
+    for turn in history or []:
+        if isinstance(turn, Answer):
+            out.append(turn.standalone_question or turn.question)
+        elif isinstance(turn, tuple):
+            out.append(turn[0])
+        else:
+            out.append(str(turn))
+    return out
+
+
+class Assistant:
+    """Ingests documents and answers questions about them with checked citations.
+
+    Args:
+        settings: the configuration (top-k, retrieval mode, thresholds...).
+        store: the Chroma store.
+        embedder: the embedder shared by ingest and retrieval.
+        answerer: the answer generator; defaults to the one `settings.answerer` names.
+    """
+
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder,
+                 answerer: Answerer | None = None) -> None:
+        from ingest import Chunker
+
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.answerer: Answerer = answerer or make_answerer(settings)
+        self._extractive = ExtractiveAnswerer()
+        # Chunks are sized in the embedder's own tokens, leaving room for the title line.
+        size = min(settings.chunk_size, embedder.max_tokens - 24)
+        self.indexer = Indexer(
+            store, embedder,
+            Chunker(size, min(settings.chunk_overlap, size // 2), tokenizer=embedder.tokenize),
+            max_bytes=int(settings.max_file_mb * 1_000_000),
+        )
+        self.retriever = Retriever(store, embedder, settings.candidates, settings.recency_weight)
+        self.checker = CitationChecker(embedder)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
+        """Assemble an assistant from settings (read from `.env` when none are given).
+
+        Args:
+            settings: the settings; `Settings()` when None.
+            overrides: settings fields to change, e.g. `answerer="local"`.
+        """
+        settings = settings or Settings()
+        if overrides:
+            settings = settings.model_copy(update=overrides)
+        logging.getLogger().setLevel(settings.log_level.upper())
+        embedder = Embedder(settings.embed_model)
+        store = Store.from_settings(settings)
+        return cls(settings, store, embedder)
+
+    def with_answerer(self, name: str) -> Assistant:
+        """A sibling assistant sharing this one's store and embedder, with another answerer."""
+        settings = self.settings.model_copy(update={"answerer": name})
+        return Assistant(settings, self.store, self.embedder)
+
+    # ---- documents ----------------------------------------------------------------------
+
+    def ingest(self, paths: Sequence[str | Path], *, prune: bool = False,
+               include: list[str] | None = None, exclude: list[str] | None = None,
+               progress: Progress | None = None) -> IngestReport:
+        """Ingest files and folders. Idempotent: unchanged files are skipped, changed ones replaced.
+
+        Args:
+            paths: files and folders (folders recursively).
+            prune: remove documents whose files under these folders no longer exist.
+            include / exclude: glob patterns (default: the settings').
+            progress: called as (source, done, total) per file.
+        Returns:
+            An `IngestReport` with what happened to each file.
+        Raises:
+            IngestError: a path does not exist, or nothing at all could be ingested.
+        """
+        return self.indexer.ingest(
+            list(paths),
+            include=include if include is not None else self.settings.include,
+            exclude=exclude if exclude is not None else self.settings.exclude,
+            prune=prune, progress=progress,
+        )
+
+    def documents(self) -> list[DocumentInfo]:
+        """Every indexed document with its chunk count and duplicate group."""
+        return self.store.documents()
+
+    def delete(self, doc_id_or_source: str) -> bool:
+        """Remove one document by id or source; True when something was removed."""
+        records = self.store.registry(fresh=True)
+        doc_id = doc_id_or_source if doc_id_or_source in records else next(
+            (d for d, r in records.items() if r.get("source") == doc_id_or_source), None)
+        if doc_id is None:
+            return False
+        self.store.delete_document(doc_id)
+        self.indexer.regroup()
+        return True
+
+    def reset(self) -> None:
+        """Delete everything indexed in this collection."""
+        self.store.reset()
+
+    # ---- questions ----------------------------------------------------------------------
+
+    def ask(self, question: str, *, history: History | None = None, as_of: str | None = None,
+            since: str | None = None, top_k: int | None = None) -> Answer:
+        """Answer a question from the indexed documents, with checked citations.
+
+        Args:
+            question: the question; a follow-up is made standalone using `history`.
+            history: earlier turns (questions, (question, answer) pairs or `Answer`s).
+            as_of: ISO date; answer as of that day (later documents are left out).
+            since: ISO date; only documents published on or after it.
+            top_k: evidence chunks (default: the settings').
+        Returns:
+            An `Answer`; `abstained` is True when the documents do not answer the question.
+        Raises:
+            EmptyIndexError: nothing has been ingested.
+            ModelUnavailableError: the answerer's model cannot be loaded or reached.
+        """
+        answer: Answer | None = None
+        for event in self.stream(question, history=history, as_of=as_of, since=since,
+                                 top_k=top_k):
+            if event.kind == "answer":
+                answer = event.answer
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, *, history: History | None = None,
+               as_of: str | None = None, since: str | None = None,
+               top_k: int | None = None) -> Iterator[StreamEvent]:
+        """Like `ask`, but yields the answer text as it is generated, then the checked `Answer`.
+
+        Token events carry raw model text (markers unchecked); the final event's `Answer` is the
+        verified one, whose text may differ where unsupported sentences were dropped.
+        """
+        question = question.strip()
+        if not question:
+            raise RagError("The question is empty. Type a question about your documents.")
+        started = time.perf_counter()
+        if not self.store.registry():
+            raise EmptyIndexError(self.store.name)
+        standalone, context = condense(question, _history_questions(history))
+        result = self.retriever.retrieve(
+            standalone, top_k=top_k or self.settings.top_k, mode=self.settings.retrieval_mode,
+            as_of=as_of, since=since)
+        retrieved = time.perf_counter()
+        parsed = parse(question if context else standalone, context)
+        evidence = result.evidence
+        candidates = self.scorer().candidates(parsed, evidence, result.query_embedding)
+        answer = Answer(question=question, text="", evidence=evidence,
+                        standalone_question=standalone if context else None,
+                        answerer=self.answerer.name)
+        if self._should_abstain(parsed, candidates):
+            answer.abstained = True
+            answer.text = abstention_text(question)
+        else:
+            request = Request(parsed, evidence, candidates)
+            pieces: list[str] = []
+            for piece in self.answerer.stream(request):
+                pieces.append(piece)
+                if self.answerer.name != "extractive":
+                    yield StreamEvent("token", text=piece)
+            raw = "".join(pieces)
+            self._finish(answer, raw, request)
+            if self.answerer.name == "extractive":
+                yield StreamEvent("token", text=answer.text)
+        answer.timings = {
+            "retrieval_s": retrieved - started,
+            "answer_s": time.perf_counter() - retrieved,
+            "total_s": time.perf_counter() - started,
+        }
+        yield StreamEvent("answer", answer=answer)
+
+    def _finish(self, answer: Answer, raw: str, request: Request) -> None:
+        """Check the draft's citations; fall back to extractive sentences if nothing survives."""
+        question = request.question
+        text, citations, flagged = ("", [], [])
+        if raw.strip() and not is_abstention(raw):
+            text, citations, flagged = self.checker.verify(raw, request.evidence, question.text)
+        from .question import satisfies
+
+        if not text or not satisfies(question, text):
+            if raw.strip() and self.answerer.name != "extractive":
+                flagged = flagged or [raw.strip()]
+                log.info("%s answer not supported by the evidence; answering extractively",
+                         self.answerer.name)
+            fallback = self._extractive.answer(request)
+            text, citations, more = self.checker.verify(fallback, request.evidence, question.text)
+            flagged = flagged + more
+        answer.text, answer.citations, answer.flagged = text, citations, flagged
+        if not text:
+            answer.abstained = True
+            answer.text = abstention_text(answer.question)
+
+    def _should_abstain(self, question: Question, candidates: list[Candidate]) -> bool:
+        """Abstain when no evidence sentence backs an answer of the right kind well enough."""
+        useful = [c for c in candidates if c.novel]
+        if not useful:
+            return True
+        best = max(useful, key=lambda c: c.support if c.typed else c.support * 0.6)
+        support = best.support if best.typed else best.support * 0.6
+        return support < self.settings.abstain_threshold
+
+    def scorer(self) -> SentenceScorer:
+        bm25 = self.retriever.bm25
+        bm25.refresh()
+        return SentenceScorer(self.embedder, make_idf(bm25.doc_freq, bm25.n_docs))
+
+
+def abstention_text(question: str) -> str:
+    """What the assistant says when the documents do not answer."""
+    q = question.strip().rstrip("?")
+    q = q[:1].lower() + q[1:] if q[:2] != q[:2].upper() else q
+    return f"The documents do not say ({q}). The closest sources found are listed below."
+
+
+__all__ = ["Assistant", "Evidence", "abstention_text"]

@@ -1,0 +1,210 @@
+"""`[n]` citation markers: parsing them out of answers and checking each against its evidence.
+
+Every sentence that states a fact must be backed by the chunk it cites: the names, numbers and
+dates it states must be in that chunk, and its wording must match a sentence there (by shared
+terms or, for paraphrase, by embedding similarity). A sentence cited to the wrong chunk is re-cited
+to the right one; a sentence no chunk supports is dropped and reported in `Answer.flagged`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .embeddings import Embedder
+from .text import STOPWORDS, content_terms, names, normalize, numbers, sentence_spans
+from .types import Citation, Evidence
+
+MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+ABSTAIN_PATTERNS = re.compile(
+    r"\b(do(es)? not (say|mention|state|specify|contain|provide)|not (mentioned|stated|specified|"
+    r"provided|available) in|no information|cannot (answer|determine|find)|don't know|"
+    r"unable to (answer|determine|find))\b",
+    re.IGNORECASE,
+)
+PARAPHRASE_COSINE = 0.72
+TERM_COVERAGE = 0.6
+_MONTHS = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class CitedSentence:
+    """A sentence of an answer with the evidence numbers (1-based) it cites."""
+
+    text: str
+    cites: list[int] = field(default_factory=list)
+
+
+def split_cited(answer: str) -> list[CitedSentence]:
+    """Split an answer into sentences and the `[n]` markers that follow each.
+
+    A marker right after a sentence's end ("... 2022. [1]") belongs to that sentence.
+    """
+    # Move markers that follow the full stop onto the sentence before it.
+    answer = re.sub(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)", r"\2\1", answer)
+    out: list[CitedSentence] = []
+    for a, b in sentence_spans(answer):
+        piece = answer[a:b]
+        cites = [int(n) for group in MARKER.findall(piece) for n in re.split(r"[,;]", group)]
+        text = MARKER.sub("", piece).strip()
+        if text:
+            out.append(CitedSentence(text, cites))
+        elif cites and out:
+            out[-1].cites.extend(cites)
+    return out
+
+
+def facts_supported(sentence: str, source: str, allowed: str = "") -> bool:
+    """Whether every number, name and month a sentence states appears in the source.
+
+    Args:
+        sentence: the answer sentence.
+        source: the evidence text.
+        allowed: text whose names may also be used (the question: restating it is fine).
+    """
+    src = normalize(source).lower()
+    src_numbers = numbers(src)
+    if not numbers(sentence) <= src_numbers | numbers(allowed):
+        return False
+    src_tokens = set(re.findall(r"[\w']+", src))
+    allowed_tokens = set(re.findall(r"[\w']+", normalize(allowed).lower()))
+    for name in names(sentence):
+        parts = [p for p in re.split(r"[-']", name) if p]
+        if not all(p in src_tokens or p in allowed_tokens for p in parts):
+            return False
+    for month in _MONTHS.findall(sentence):
+        if month.lower() not in src_tokens:
+            return False
+    return True
+
+
+@dataclass
+class Check:
+    """The outcome of checking one answer sentence against one piece of evidence."""
+
+    supported: bool
+    quote: str
+    score: float
+
+
+class CitationChecker:
+    """Checks answer sentences against evidence and builds the final, renumbered citations."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def check(self, sentence: str, evidence: Evidence, question: str = "",
+              sentence_vec: np.ndarray | None = None) -> Check:
+        """Find the sentence of `evidence` that best backs `sentence`, and whether it does."""
+        spans = sentence_spans(evidence.text)
+        if not spans:
+            return Check(False, "", 0.0)
+        pieces = [evidence.text[a:b] for a, b in spans]
+        terms = set(content_terms(sentence)) - set(content_terms(question))
+        if not terms:
+            terms = set(content_terms(sentence))
+        best_i, best_cov = 0, -1.0
+        for i, piece in enumerate(pieces):
+            window = " ".join(pieces[max(0, i - 1) : i + 2])
+            cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
+            here = len(terms & set(content_terms(piece))) / max(len(terms), 1)
+            cov = 0.5 * cov + 0.5 * here
+            if cov > best_cov:
+                best_i, best_cov = i, cov
+        quote = pieces[best_i]
+        window = " ".join(pieces[max(0, best_i - 1) : best_i + 2])
+        if normalize(sentence).lower() in normalize(evidence.text).lower():
+            return Check(True, _exact_quote(sentence, evidence.text, quote), 1.0)
+        if not facts_supported(sentence, evidence.text, question):
+            return Check(False, quote, best_cov)
+        full_cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
+        if full_cov >= TERM_COVERAGE:
+            return Check(True, quote, full_cov)
+        vec = sentence_vec if sentence_vec is not None else np.asarray(
+            self.embedder.embed([sentence])[0], dtype=np.float32)
+        vecs = np.asarray(self.embedder.embed(pieces), dtype=np.float32)
+        sims = vecs @ vec
+        j = int(np.argmax(sims))
+        if float(sims[j]) >= PARAPHRASE_COSINE:
+            return Check(True, pieces[j], float(sims[j]))
+        return Check(False, quote, max(best_cov, float(sims[j])))
+
+    def verify(self, answer: str, evidence: list[Evidence], question: str = ""
+               ) -> tuple[str, list[Citation], list[str]]:
+        """Check every sentence of an answer; keep the supported ones with fresh numbering.
+
+        Returns:
+            The answer text with `[n]` renumbered from 1, its citations, and the sentences dropped
+            as unsupported.
+        """
+        kept: list[str] = []
+        flagged: list[str] = []
+        citations: list[Citation] = []
+        by_key: dict[tuple[str, str], int] = {}
+        for cited in split_cited(answer):
+            text = cited.text
+            if _is_filler(text):
+                continue
+            order = [n - 1 for n in cited.cites if 1 <= n <= len(evidence)]
+            rest = [i for i in range(len(evidence)) if i not in order]
+            found: list[tuple[int, Check]] = []
+            for i in order + rest:
+                result = self.check(text, evidence[i], question)
+                if result.supported:
+                    found.append((i, result))
+                    if i in order or len(found) >= 1:
+                        break
+            if not found:
+                flagged.append(text)
+                continue
+            markers = []
+            for i, result in found:
+                key = (evidence[i].chunk_id, result.quote)
+                if key not in by_key:
+                    by_key[key] = len(citations) + 1
+                    citations.append(to_citation(by_key[key], evidence[i], result.quote,
+                                                 result.score))
+                markers.append(f"[{by_key[key]}]")
+            body = text.rstrip()
+            end = body[-1] if body[-1] in ".!?" else "."
+            body = body.rstrip(".!?")
+            kept.append(f"{body} {''.join(markers)}{end}")
+        return " ".join(kept), citations, flagged
+
+
+def _exact_quote(sentence: str, text: str, fallback: str) -> str:
+    low = text.lower()
+    pos = low.find(sentence.lower())
+    return text[pos : pos + len(sentence)] if pos >= 0 else fallback
+
+
+def _is_filler(text: str) -> bool:
+    words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS]
+    return len(words) == 0
+
+
+def is_abstention(text: str) -> bool:
+    """Whether a model's answer says the documents do not answer."""
+    return bool(ABSTAIN_PATTERNS.search(text))
+
+
+def to_citation(n: int, evidence: Evidence, quote: str, score: float) -> Citation:
+    return Citation(
+        n=n,
+        source=evidence.source,
+        quote=quote,
+        doc_id=evidence.doc_id,
+        chunk_id=evidence.chunk_id,
+        title=evidence.title,
+        published=evidence.published,
+        url=evidence.url,
+        page=evidence.page,
+        score=round(float(score), 4),
+        context=evidence.text,
+        also=list(evidence.also),
+    )

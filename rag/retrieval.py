@@ -1,0 +1,315 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 fused by reciprocal rank, a soft recency prior,
+date filters, and near-duplicate chunks collapsed into one piece of evidence with all its sources.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from ingest import containment
+
+from .embeddings import Embedder
+from .store import Store, StoredChunk, date_int
+from .types import Evidence, Source
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+RECENCY_CUES = re.compile(
+    r"\b(latest|now|currently|current|recent|recently|most recent|newest|still|today|"
+    r"as of|these days|at present|so far|yet)\b",
+    re.IGNORECASE,
+)
+RECENCY_HALF_LIFE_DAYS = 30.0
+DUPLICATE_CONTAINMENT = 0.5  # share of 3-word shingles two chunks have in common
+DUPLICATE_COSINE = 0.93  # embedding similarity of two chunks telling the same thing
+
+
+def _bm25_tokenize(texts: list[str]) -> Any:
+    import bm25s
+
+    from .text import _stemmer
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+
+
+class Bm25Index:
+    """A bm25s index over every committed chunk, rebuilt from the store when the store changes.
+
+    Rebuilding from the store (rather than keeping a second copy on disk) means it can never drift
+    from what Chroma holds; it is rebuilt lazily on the first query after a change.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._version = -1
+        self._chunks: list[StoredChunk] = []
+        self._retriever: Any = None
+        self._lock = threading.Lock()
+        self.doc_freq: dict[str, int] = {}
+        self.n_docs = 0
+
+    def _ensure(self) -> None:
+        self.store.registry()
+        if self._version == self.store.version and self._retriever is not None:
+            return
+        with self._lock:
+            version = self.store.version
+            if self._version == version and self._retriever is not None:
+                return
+            import bm25s
+
+            chunks = self.store.all_chunks()
+            retriever = None
+            doc_freq: dict[str, int] = {}
+            if chunks:
+                tokenized = _bm25_tokenize([_index_text(c) for c in chunks])
+                retriever = bm25s.BM25()
+                retriever.index(tokenized, show_progress=False)
+                counts = np.zeros(len(tokenized.vocab), dtype=np.int64)
+                for ids in tokenized.ids:
+                    counts[np.unique(np.asarray(ids, dtype=np.int64))] += 1
+                doc_freq = {term: int(counts[i]) for term, i in tokenized.vocab.items()}
+            self._chunks, self._retriever = chunks, retriever
+            self.doc_freq, self.n_docs = doc_freq, len(chunks)
+            self._version = version
+
+    def query(self, question: str, n: int) -> list[tuple[StoredChunk, float]]:
+        """The n best chunks for a question by BM25, best first."""
+        self._ensure()
+        if self._retriever is None or not self._chunks:
+            return []
+        tokens = _bm25_tokenize([question])
+        if not tokens.vocab:
+            return []
+        n = min(n, len(self._chunks))
+        docs, scores = self._retriever.retrieve(tokens, k=n, show_progress=False)
+        return [
+            (self._chunks[int(i)], float(s))
+            for i, s in zip(docs[0], scores[0], strict=True)
+            if float(s) > 0
+        ]
+
+    @property
+    def chunks(self) -> list[StoredChunk]:
+        self._ensure()
+        return self._chunks
+
+    def refresh(self) -> None:
+        """Bring the index in step with the store now (it otherwise does so on the next query)."""
+        self._ensure()
+
+
+def _index_text(chunk: StoredChunk) -> str:
+    # The title is part of what a chunk is about; headlines carry the key terms.
+    title = chunk.metadata.get("title") or ""
+    return f"{title}\n{chunk.text}" if title else chunk.text
+
+
+def _parse_day(iso: str | None) -> date | None:
+    if not iso:
+        return None
+    try:
+        return date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class RetrievalResult:
+    """Evidence in rank order and the diagnostics evals and the UI show."""
+
+    evidence: list[Evidence]
+    query_embedding: list[float]
+    dense_ranked: list[str]
+    bm25_ranked: list[str]
+
+
+class Retriever:
+    """Finds the evidence for a question.
+
+    Args:
+        store: the Chroma store.
+        embedder: the embedder used at ingest.
+        candidates: how many chunks each retriever proposes before fusion.
+        recency_weight: strength of the soft preference for recent documents (0 turns it off).
+    """
+
+    def __init__(self, store: Store, embedder: Embedder, candidates: int = 30,
+                 recency_weight: float = 0.15) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.bm25 = Bm25Index(store)
+        self.candidates = candidates
+        self.recency_weight = recency_weight
+
+    def retrieve(
+        self,
+        question: str,
+        top_k: int = 5,
+        mode: str = "hybrid",
+        as_of: str | None = None,
+        since: str | None = None,
+        collapse: bool = True,
+    ) -> RetrievalResult:
+        """Retrieve, fuse, weight by recency, collapse duplicates and return the top_k.
+
+        Args:
+            question: the standalone question.
+            top_k: pieces of evidence to return (after collapsing duplicates).
+            mode: "hybrid", "dense" or "bm25".
+            as_of: ISO date; documents published after it are left out, recent ones preferred.
+            since: ISO date; only documents published on or after it.
+            collapse: merge chunks that repeat each other.
+        """
+        upper = date_int(as_of) if as_of else 0
+        lower = date_int(since) if since else 0
+        query_embedding = self.embedder.embed_query(question)
+        dense: list[tuple[StoredChunk, float]] = []
+        sparse: list[tuple[StoredChunk, float]] = []
+        want = max(self.candidates, top_k * 3)
+        if mode in ("hybrid", "dense"):
+            dense = self.store.dense_query(query_embedding, want, where=_date_where(upper, lower))
+        if mode in ("hybrid", "bm25"):
+            # Over-fetch when filtering by date, since BM25 filters after ranking.
+            fetched = self.bm25.query(question, want * (3 if (upper or lower) else 1))
+            sparse = [(c, s) for c, s in fetched if _in_window(c.metadata, upper, lower)][:want]
+
+        fused: dict[str, float] = {}
+        chunks: dict[str, StoredChunk] = {}
+        cosines: dict[str, float] = {}
+        for rank, (chunk, cosine) in enumerate(dense):
+            fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            chunks[chunk.chunk_id] = chunk
+            cosines[chunk.chunk_id] = cosine
+        for rank, (chunk, _score) in enumerate(sparse):
+            fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+            chunks.setdefault(chunk.chunk_id, chunk)
+
+        self._apply_recency(question, fused, chunks, as_of)
+        ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
+        self._fill_cosines(ranked[: top_k * 4], cosines, query_embedding)
+        registry = self.store.registry()
+        evidence = [
+            _to_evidence(chunks[cid], fused[cid], cosines.get(cid), registry)
+            for cid in ranked[: top_k * 4]
+        ]
+        if collapse:
+            evidence = self._collapse(evidence)
+        return RetrievalResult(
+            evidence=evidence[:top_k],
+            query_embedding=query_embedding,
+            dense_ranked=[c.chunk_id for c, _ in dense],
+            bm25_ranked=[c.chunk_id for c, _ in sparse],
+        )
+
+    def _apply_recency(self, question: str, fused: dict[str, float],
+                       chunks: dict[str, StoredChunk], as_of: str | None) -> None:
+        """Multiply scores by 1 + w * 0.5^(age/30 days); age counts back from as_of or the newest."""
+        weight = self.recency_weight
+        if not weight or not fused:
+            return
+        if RECENCY_CUES.search(question):
+            weight *= 3
+        days = {cid: _parse_day(chunks[cid].metadata.get("published")) for cid in fused}
+        known = [d for d in days.values() if d]
+        if not known:
+            return
+        reference = _parse_day(as_of) or max(known)
+        for cid, day in days.items():
+            if day is None:
+                prior = 0.5  # undated: neither favoured nor penalised much
+            else:
+                age = max((reference - day).days, 0)
+                prior = math.pow(0.5, age / RECENCY_HALF_LIFE_DAYS)
+            fused[cid] *= 1.0 + weight * prior
+
+    def _fill_cosines(self, ids: list[str], cosines: dict[str, float],
+                      query_embedding: list[float]) -> None:
+        """Cosine similarity for BM25-only hits, so every piece of evidence has one."""
+        missing = [cid for cid in ids if cid not in cosines]
+        if not missing:
+            return
+        got = self.store._chunks.get(ids=missing, include=["embeddings"])
+        for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
+            cosines[cid] = float(sum(a * b for a, b in zip(query_embedding, emb, strict=True)))
+
+    def _collapse(self, evidence: list[Evidence]) -> list[Evidence]:
+        """Fold chunks that repeat an earlier (higher-ranked) chunk into it, keeping their sources."""
+        if len(evidence) < 2:
+            return evidence
+        embeddings = self._embeddings([e.chunk_id for e in evidence])
+        kept: list[Evidence] = []
+        for item in evidence:
+            target = None
+            for other in kept:
+                if other.doc_id == item.doc_id:
+                    continue
+                if containment(item.text, other.text) >= DUPLICATE_CONTAINMENT or (
+                    _cos(embeddings.get(item.chunk_id), embeddings.get(other.chunk_id))
+                    >= DUPLICATE_COSINE
+                ):
+                    target = other
+                    break
+            if target is None:
+                kept.append(item)
+            elif all(s.doc_id != item.doc_id for s in target.also):
+                target.also.append(Source(item.doc_id, item.source, item.title, item.published,
+                                          item.url, item.chunk_id))
+        return kept
+
+    def _embeddings(self, ids: list[str]) -> dict[str, list[float]]:
+        got = self.store._chunks.get(ids=ids, include=["embeddings"])
+        return {cid: list(e) for cid, e in zip(got["ids"], got["embeddings"], strict=True)}
+
+
+def _cos(a: list[float] | None, b: list[float] | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    return float(sum(x * y for x, y in zip(a, b, strict=True)))
+
+
+def _date_where(upper: int, lower: int) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if upper:
+        # Undated documents stay in: their date is unknown, not later.
+        clauses.append({"published_int": {"$lte": upper}})
+    if lower:
+        clauses.append({"published_int": {"$gte": lower}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _in_window(meta: dict[str, Any], upper: int, lower: int) -> bool:
+    day = int(meta.get("published_int") or 0)
+    if upper and day > upper:
+        return False
+    return not (lower and day < lower)
+
+
+def _to_evidence(chunk: StoredChunk, score: float, cosine: float | None,
+                 registry: dict[str, dict[str, Any]]) -> Evidence:
+    meta = chunk.metadata
+    record = registry.get(chunk.doc_id, {})
+    return Evidence(
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        text=chunk.text,
+        source=str(meta.get("source", "")),
+        title=meta.get("title") or None,
+        published=meta.get("published") or None,
+        url=meta.get("url") or None,
+        page=int(meta.get("page") or 0) or None,
+        score=score,
+        dense=cosine,
+        group=record.get("group"),
+    )

@@ -1,0 +1,94 @@
+"""The one typed settings object, read from the environment and `.env` (prefix ``RAG_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+AnswererName = Literal["extractive", "local", "openai"]
+RetrievalMode = Literal["hybrid", "dense", "bm25"]
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant. Any field can be passed as a keyword to override `.env`.
+
+    `.env.example` documents each one; keep the two in step (a test checks).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Storage
+    data_dir: Path = Field(Path(".rag"), description="Where the Chroma store and state live.")
+    collection: str = Field("documents", description="Chroma collection name.")
+    chroma_host: str | None = Field(None, description="Chroma server host; empty = embedded store.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+
+    # Ingestion
+    chunk_size: int = Field(200, ge=32, le=2048, description="Chunk size in embedder tokens.")
+    chunk_overlap: int = Field(30, ge=0, description="Overlap between chunks in tokens.")
+    max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped.")
+    include: list[str] = Field(default_factory=list, description="Glob patterns to include.")
+    exclude: list[str] = Field(default_factory=list, description="Glob patterns to exclude.")
+
+    # Retrieval
+    top_k: int = Field(5, ge=1, le=50, description="Evidence chunks given to the answerer.")
+    retrieval_mode: RetrievalMode = Field("hybrid", description="hybrid | dense | bm25.")
+    candidates: int = Field(30, ge=1, description="Candidates per retriever before fusion.")
+    recency_weight: float = Field(
+        0.15, ge=0, description="Strength of the soft preference for recent documents."
+    )
+
+    # Models
+    embed_model: str | None = Field(
+        None, description="sentence-transformers folder or name; empty = packaged all-MiniLM-L6-v2."
+    )
+    answerer: AnswererName = Field("extractive", description="extractive | local | openai.")
+    gguf_path: Path | None = Field(
+        None, description="GGUF file for the local answerer; empty = packaged SmolLM2-135M."
+    )
+    context_window: int = Field(2048, ge=256, description="LLM context window in tokens.")
+    max_tokens: int = Field(160, ge=8, description="Most tokens an LLM answer may have.")
+    temperature: float = Field(0.0, ge=0, le=2, description="LLM sampling temperature.")
+    llm_threads: int | None = Field(None, description="CPU threads for llama.cpp; empty = auto.")
+    openai_base_url: str | None = Field(
+        None, description="OpenAI-compatible server, e.g. http://localhost:11434/v1."
+    )
+    openai_api_key: str | None = Field(None, description="API key for that server.")
+    openai_model: str = Field("gpt-4o-mini", description="Model name on that server.")
+    request_timeout: float = Field(60.0, gt=0, description="Seconds to wait for an LLM server.")
+
+    # Answer policy
+    abstain_threshold: float = Field(
+        0.5, ge=0, le=1, description="Evidence support below which the assistant abstains."
+    )
+
+    # UI
+    ui_host: str = Field("127.0.0.1", description="Address the chat UI listens on.")
+    ui_port: int = Field(7860, description="Port of the chat UI.")
+    ui_auth: str | None = Field(None, description="user:password to require a login.")
+    upload_max_mb: float = Field(20.0, gt=0, description="Largest upload the UI accepts.")
+
+    log_level: str = Field("WARNING", description="Python logging level.")
+
+    @field_validator("chroma_host", "openai_base_url", "openai_api_key", "ui_auth", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("embed_model", "gguf_path", "llm_threads", mode="before")
+    @classmethod
+    def _empty_path_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"

@@ -1,0 +1,348 @@
+"""The Chroma store: chunks with their embeddings, and a registry of whole documents.
+
+Writes go through llama-index's `ChromaVectorStore`. A document counts as indexed only once its
+registry record is written, after all of its chunks: chunks whose document has no matching
+record (a crash or Ctrl-C mid-write) are never retrieved and are swept on the next ingest, so a
+re-run finishes the job and no half-written document is ever served.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ingest import Chunk, Document
+
+from .errors import StoreError
+from .types import DocumentInfo
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+log = logging.getLogger(__name__)
+_REGISTRY_TTL_S = 2.0  # how stale another process's writes may look to a long-running reader
+
+
+def date_int(iso: str | None) -> int:
+    """`2024-01-17` -> 20240117, unknown -> 0 (Chroma filters need numbers)."""
+    if not iso:
+        return 0
+    try:
+        return int(iso[:10].replace("-", ""))
+    except ValueError:
+        return 0
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client: a server when `chroma_host` is set, else a persistent folder."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises many kinds; all mean the same to the user
+        where = (
+            f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+            if settings.chroma_host
+            else f"the store at {settings.chroma_dir}"
+        )
+        raise StoreError(
+            f"Could not open {where}: {exc}. Check RAG_CHROMA_HOST/RAG_CHROMA_PORT or "
+            "RAG_DATA_DIR, or start the server with `chroma run --path DIR`."
+        ) from exc
+
+
+@dataclass
+class StoredChunk:
+    """A committed chunk as read back from the store."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+class Store:
+    """Chunks and document records of one collection.
+
+    Args:
+        client: a chromadb client (persistent, server or ephemeral).
+        collection: the collection name; the registry lives in `<collection>__docs`.
+    """
+
+    def __init__(self, client: Any, collection: str) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.client = client
+        self.name = collection
+        space = {"hnsw:space": "cosine"}
+        try:
+            self._chunks = client.get_or_create_collection(
+                collection, metadata=space, embedding_function=None
+            )
+            self._docs = client.get_or_create_collection(
+                f"{collection}__docs", metadata=space, embedding_function=None
+            )
+        except Exception as exc:
+            raise StoreError(f"Could not open collection '{collection}': {exc}") from exc
+        self.vectors = ChromaVectorStore(chroma_collection=self._chunks)
+        self._lock = threading.RLock()
+        self._registry: dict[str, dict[str, Any]] | None = None
+        self._registry_at = 0.0
+        self._registry_count = -1
+        self.version = 0  # bumps whenever this process sees the registry change
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        return cls(open_client(settings), settings.collection)
+
+    # ---- the registry of committed documents -------------------------------------------
+
+    def registry(self, fresh: bool = False) -> dict[str, dict[str, Any]]:
+        """doc_id -> record metadata of every committed document (cached for a moment)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._registry is not None and not fresh and now - self._registry_at < _REGISTRY_TTL_S:
+                return self._registry
+            count = self._docs.count()
+            if self._registry is not None and not fresh and count == self._registry_count:
+                # Same count: cheap check of the hashes only when the count moved or on demand.
+                self._registry_at = now
+                return self._registry
+            records: dict[str, dict[str, Any]] = {}
+            for ids, metas in self._paged(self._docs, include=["metadatas"]):
+                for doc_id, meta in zip(ids, metas, strict=True):
+                    records[doc_id] = dict(meta or {})
+            if records != self._registry:
+                self.version += 1
+            self._registry, self._registry_at, self._registry_count = records, now, count
+            return records
+
+    def _invalidate(self) -> None:
+        with self._lock:
+            self._registry_at = 0.0
+            self._registry_count = -1
+
+    @staticmethod
+    def _paged(collection: Any, include: list[str], where: dict | None = None,
+               page: int = 5000) -> Iterator[tuple[list[str], list[Any]]]:
+        offset = 0
+        key = include[0]
+        while True:
+            got = collection.get(include=include, where=where, limit=page, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            yield ids, got[key]
+            if len(ids) < page:
+                return
+            offset += page
+
+    def documents(self) -> list[DocumentInfo]:
+        """Every committed document, sorted by source."""
+        infos = [
+            DocumentInfo(
+                doc_id=doc_id,
+                source=str(meta.get("source", "")),
+                title=meta.get("title") or None,
+                published=meta.get("published") or None,
+                chunks=int(meta.get("chunks", 0)),
+                group=meta.get("group") or None,
+                content_hash=str(meta.get("doc_hash", "")),
+                url=meta.get("url") or None,
+            )
+            for doc_id, meta in self.registry(fresh=True).items()
+        ]
+        return sorted(infos, key=lambda d: d.source)
+
+    def find_by_source(self, source: str) -> dict[str, Any] | None:
+        """The record of the document ingested from `source`, if any."""
+        from ingest.types import Document as _Doc
+
+        doc_id = _Doc(source=source, text="").doc_id
+        return self.registry().get(doc_id)
+
+    # ---- writing ----------------------------------------------------------------------
+
+    def write_document(
+        self,
+        document: Document,
+        chunks: list[Chunk],
+        embeddings: list[list[float]],
+        doc_embedding: list[float],
+        minhash: str,
+    ) -> None:
+        """Replace a document's chunks and commit its record last (see the module docstring)."""
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        doc_id = document.doc_id
+        doc_hash = document.content_hash
+        nodes = []
+        for chunk, embedding in zip(chunks, embeddings, strict=True):
+            node = TextNode(
+                id_=chunk.chunk_id,
+                text=chunk.text,
+                embedding=embedding,
+                metadata={
+                    "doc_id": doc_id,
+                    "source": document.source,
+                    "title": document.title or "",
+                    "published": document.published or "",
+                    "published_int": date_int(document.published),
+                    "url": document.url or "",
+                    "page": chunk.page or 0,
+                    "position": chunk.position,
+                    "start": chunk.start,
+                    "doc_hash": doc_hash,
+                },
+            )
+            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc_id)
+            nodes.append(node)
+        with self._lock:
+            try:
+                # Old chunks go first; until the record below is rewritten, the old record's hash
+                # no longer matches any chunk, so readers see the document as absent, never mixed.
+                self.vectors.delete(doc_id)
+                if nodes:
+                    self.vectors.add(nodes)
+                self._docs.upsert(
+                    ids=[doc_id],
+                    embeddings=[doc_embedding],
+                    documents=[document.title or document.source],
+                    metadatas=[
+                        {
+                            "source": document.source,
+                            "title": document.title or "",
+                            "published": document.published or "",
+                            "published_int": date_int(document.published),
+                            "url": document.url or "",
+                            "outlet": document.outlet or "",
+                            "path": document.path or "",
+                            "doc_hash": doc_hash,
+                            "chunks": len(nodes),
+                            "group": doc_id,
+                            "minhash": minhash,
+                            "ingested_at": time.time(),
+                        }
+                    ],
+                )
+            except Exception as exc:
+                raise StoreError(f"Could not write '{document.source}' to the store: {exc}") from exc
+            finally:
+                self._invalidate()
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document: its record first (so it stops being served), then its chunks."""
+        with self._lock:
+            self._docs.delete(ids=[doc_id])
+            self.vectors.delete(doc_id)
+            self._invalidate()
+
+    def set_groups(self, groups: dict[str, str]) -> None:
+        """Store each document's duplicate-group id where it changed."""
+        records = self.registry(fresh=True)
+        changed = [d for d, g in groups.items() if d in records and records[d].get("group") != g]
+        if not changed:
+            return
+        with self._lock:
+            for start in range(0, len(changed), 1000):
+                ids = changed[start : start + 1000]
+                metas = [{**records[d], "group": groups[d]} for d in ids]
+                self._docs.update(ids=ids, metadatas=metas)
+            self._invalidate()
+
+    def sweep(self) -> int:
+        """Delete chunks that belong to no committed document (left by an interrupted write)."""
+        records = self.registry(fresh=True)
+        orphans: list[str] = []
+        for ids, metas in self._paged(self._chunks, include=["metadatas"]):
+            for chunk_id, meta in zip(ids, metas, strict=True):
+                record = records.get(str(meta.get("doc_id")))
+                if record is None or record.get("doc_hash") != meta.get("doc_hash"):
+                    orphans.append(chunk_id)
+        with self._lock:
+            for start in range(0, len(orphans), 5000):
+                self._chunks.delete(ids=orphans[start : start + 5000])
+        if orphans:
+            log.info("swept %d chunks of interrupted writes", len(orphans))
+        return len(orphans)
+
+    def reset(self) -> None:
+        """Delete every chunk and document of this collection."""
+        with self._lock:
+            for collection in (self._chunks, self._docs):
+                for ids, _ in self._paged(collection, include=["metadatas"]):
+                    collection.delete(ids=ids)
+            self._invalidate()
+
+    # ---- reading ----------------------------------------------------------------------
+
+    def count_chunks(self) -> int:
+        return int(self._chunks.count())
+
+    def is_committed(self, meta: dict[str, Any]) -> bool:
+        record = self.registry().get(str(meta.get("doc_id")))
+        return record is not None and record.get("doc_hash") == meta.get("doc_hash")
+
+    def all_chunks(self) -> list[StoredChunk]:
+        """Every committed chunk (for the BM25 index and evals)."""
+        out: list[StoredChunk] = []
+        offset = 0
+        while True:
+            got = self._chunks.get(include=["documents", "metadatas"], limit=5000, offset=offset)
+            if not got["ids"]:
+                break
+            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"],
+                                            strict=True):
+                meta = dict(meta or {})
+                if self.is_committed(meta):
+                    out.append(StoredChunk(chunk_id, str(meta["doc_id"]), text or "", meta))
+            if len(got["ids"]) < 5000:
+                break
+            offset += 5000
+        return out
+
+    def get_chunks(self, chunk_ids: list[str]) -> list[StoredChunk]:
+        if not chunk_ids:
+            return []
+        got = self._chunks.get(ids=chunk_ids, include=["documents", "metadatas"])
+        return [
+            StoredChunk(cid, str((m or {}).get("doc_id")), t or "", dict(m or {}))
+            for cid, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def dense_query(
+        self, embedding: list[float], n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[StoredChunk, float]]:
+        """Nearest committed chunks to a query embedding, with cosine similarity."""
+        import math
+
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        total = self.count_chunks()
+        if total == 0:
+            return []
+        query = VectorStoreQuery(query_embedding=embedding, similarity_top_k=min(n, total))
+        result = self.vectors.query(query, where=where) if where else self.vectors.query(query)
+        hits: list[tuple[StoredChunk, float]] = []
+        for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
+            meta = dict(node.metadata)
+            if not self.is_committed(meta):
+                continue
+            # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
+            cosine = 1.0 + math.log(max(similarity, 1e-12))
+            hits.append((StoredChunk(node.node_id, str(meta["doc_id"]), node.get_content(), meta),
+                         cosine))
+        return hits

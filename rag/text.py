@@ -1,0 +1,144 @@
+"""Small text helpers shared by retrieval, answerers and citation checks: sentences, terms, entities."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "cmdr",
+    "sen", "rep", "gov", "pres", "rev", "hon", "no", "nos", "vs", "etc", "inc", "ltd", "co", "corp",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
+    "dept", "est", "fig", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m", "mt", "ft", "vol",
+}
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|\n+")
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just let me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom whose why will with would you your yours yourself
+    yourselves also according said says say did does do done ever still yet many much one two
+    amid last next new per via s t""".split()
+)
+QUESTION_WORDS = frozenset("what when where which who whom whose why how".split())
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
+
+
+def normalize(text: str) -> str:
+    """NFKC, curly quotes made straight, dashes unified, whitespace folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-",
+                                         "—": "-", "\u00a0": " "}))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a text (abbreviation-aware, newlines end sentences)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _END.finditer(text):
+        end = match.end()
+        piece = text[start:match.start() + 1]
+        last_word = re.findall(r"([A-Za-z][A-Za-z.]*)\.?$", piece.strip().rstrip(".!?…\"'”’»)]"))
+        if "\n" not in match.group(0):
+            # Do not end a sentence after an abbreviation or an initial ("U.S.", "J. Smith").
+            word = (last_word[-1] if last_word else "").lower().rstrip(".")
+            nxt = text[end:end + 1]
+            if piece.rstrip().endswith(".") and (word in _ABBREVIATIONS or len(word) == 1):
+                continue
+            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([«"):
+                continue
+        if text[start:end].strip():
+            spans.append(_trim(text, start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def tokens(text: str) -> list[str]:
+    """Word and number tokens, lower-cased, quotes straightened."""
+    return [t.lower().replace("’", "'").strip("'-") for t in _TOKEN.findall(text)]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed tokens without stopwords and question words, in order (duplicates kept)."""
+    out = []
+    for token in tokens(text):
+        token = token.removesuffix("'s")
+        if token and token not in STOPWORDS and token not in QUESTION_WORDS and len(token) > 1:
+            out.append(stem(token))
+    return out
+
+
+MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DATE_EXPR = re.compile(
+    rf"\b((19|20)\d{{2}}|({MONTH_NAMES})\.?\s+\d{{1,2}}|\d{{1,2}}\s+({MONTH_NAMES})|"
+    rf"(january|february|march|april|may|june|july|august|september|october|november|december)|"
+    r"(mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow|"
+    r"(last|next|this) (week|month|year)|(19|20)\d{2}s|\d{1,2}/\d{1,2}/\d{2,4})\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    "fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half"
+)
+_NUMBER_EXPR = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
+
+
+def has_date(text: str) -> bool:
+    return bool(_DATE_EXPR.search(text))
+
+
+def has_number(text: str) -> bool:
+    return bool(_NUMBER_EXPR.search(text))
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not sentence-initial stopwords (people, places, organisations)."""
+    found = set()
+    for match in _NAME.finditer(text):
+        for word in match.group(0).split():
+            low = word.lower().strip("'’")
+            if low not in STOPWORDS and low not in QUESTION_WORDS and len(low) > 1:
+                found.add(low.removesuffix("'s").removesuffix("’s"))
+    return found
+
+
+def numbers(text: str) -> set[str]:
+    """Digits in a text, normalised (commas dropped), for checking numbers against sources."""
+    return {m.replace(",", "") for m in re.findall(r"\d+(?:[.,]\d+)*", text)}
