@@ -187,6 +187,8 @@ class Assistant:
             answer.abstained = True
             answer.text = abstention_text(question)
         else:
+            # Sentences that qualify as answers go first; the rest stay as context.
+            candidates.sort(key=lambda c: not self._qualifies(parsed, c))
             request = Request(parsed, evidence, candidates)
             pieces: list[str] = []
             for piece in self.answerer.stream(request):
@@ -226,18 +228,25 @@ class Assistant:
             answer.text = abstention_text(answer.question)
 
     def _should_abstain(self, question: Question, candidates: list[Candidate]) -> bool:
-        """Abstain when no evidence sentence backs an answer of the right kind well enough."""
-        useful = [c for c in candidates if c.novel]
-        if not useful:
-            return True
-        best = max(useful, key=lambda c: c.support if c.typed else c.support * 0.6)
-        support = best.support if best.typed else best.support * 0.6
-        return support < self.settings.abstain_threshold
+        """Abstain unless some evidence sentence backs an answer of the right kind.
+
+        A sentence qualifies when it holds the kind of answer asked for (a date for "when", a
+        quantity for "how many"), mentions the thing asked about ("population" in "What is the
+        population of Tehran?"), matches question words the collection never mentions (or has a
+        close synonym of them), and its support clears `abstain_threshold`.
+        """
+        return not any(self._qualifies(question, c) for c in candidates[:12])
+
+    def _qualifies(self, question: Question, cand: Candidate) -> bool:
+        # A date or a quantity of the right kind vouches for a paraphrase ("draft" ~ "develop").
+        vouched = question.answer_type in ("date", "number") and cand.typed
+        return (cand.novel and cand.typed and cand.focus_ok and (cand.unseen_ok or vouched)
+                and cand.support >= self.settings.abstain_threshold)
 
     def scorer(self) -> SentenceScorer:
         bm25 = self.retriever.bm25
         bm25.refresh()
-        return SentenceScorer(self.embedder, make_idf(bm25.doc_freq, bm25.n_docs))
+        return SentenceScorer(self.embedder, make_idf(bm25.doc_freq, bm25.n_docs), bm25.doc_freq)
 
 
 def abstention_text(question: str) -> str:

@@ -30,44 +30,106 @@ class Question:
     answer_type: AnswerType = "any"
     wants_recent: bool = False
     names: set[str] = field(default_factory=set)
+    focus: str | None = None  # the noun asked about, when plain from the wording
+    focus_required: bool = False  # whether an answer must mention it
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word as written
 
     @property
     def key_terms(self) -> list[str]:
-        return [t for t, w in self.terms.items() if w >= 1.0]
+        return [t for t, w in self.terms.items() if w >= SCENE_WEIGHT]
+
+
+_WH = re.compile(r"\b(when|what|which|who|whom|whose|where|why|how)\b", re.IGNORECASE)
 
 
 def answer_type(text: str) -> AnswerType:
-    """The kind of answer a question expects, from its wording."""
+    """The kind of answer a question expects, from its wording.
+
+    Only the question's own wh-phrase counts: the "when" of "Who ... when the treaty was signed?"
+    belongs to a clause, not to what is asked.
+    """
     low = text.lower().strip()
-    if re.search(r"\bwhen\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b|"
-                 r"\bsince when\b|\bhow long ago\b", low):
-        return "date"
-    if re.search(r"\bhow (many|much|long|old|far)\b|\bwhat (number|percentage|share|amount)\b|"
-                 r"\bwhich number\b", low):
-        return "number"
-    if re.search(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (person|official|president|leader|"
-                 r"spokes(man|woman|person)|minister|director|head)\b", low):
-        return "person"
-    if re.search(r"\bwhere\b|\bin which (country|city|place)\b|\bwhich (country|city|place)\b",
-                 low):
-        return "place"
-    if _AUX.match(low):
+    if _AUX.match(low) and not _WH.search(low.split(",")[0][:40]):
         return "yesno"
+    first = _WH.search(low)
+    if not first:
+        return "any"
+    low = low[first.start():]
+    if re.match(r"when\b|(what|which) (year|date|day|month|time)\b|since when\b|how long ago\b",
+                low):
+        return "date"
+    if re.match(r"how (many|much|long|old|far)\b|(what|which) (number|percentage|share|amount)\b",
+                low):
+        return "number"
+    if re.match(r"who\b|whom\b|whose\b|which (person|official|president|leader|"
+                r"spokes(man|woman|person)|minister|director|head|politician)\b", low):
+        return "person"
+    if re.match(r"where\b|(in )?which (country|city|place|town)\b", low):
+        return "place"
     return "any"
 
 
+# A trailing clause that sets the scene rather than says what is asked ("... after the attack").
+_SCENE = re.compile(
+    r"\b(after|before|during|since|following|when|while|according to|in the wake of|amid|"
+    r"besides|apart from|other than)\b",
+    re.IGNORECASE,
+)
+SCENE_WEIGHT = 0.6
+_GENERIC_FOCUS = {"kind", "type", "sort", "part", "name", "number", "way", "thing", "one", "ones"}
+_FILLER = {"kind", "type", "sort", "name", "way"}  # "what kind of meeting": the meeting is asked
+_FOCUS_PATTERNS = [
+    re.compile(r"^(?:in |of |for |at |by )?(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?P<focus>[\w'-]+)\s+"
+               r"(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could)\b",
+               re.IGNORECASE),
+    re.compile(r"\bhow (?:many|much)\s+(?P<focus>[\w'-]+)", re.IGNORECASE),
+    re.compile(r"\b(?:what|which|who)\s+(?:is|are|was|were)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?"
+               r"(?P<focus>[\w'-]+)\s+(?:of|for|to|in|at|on|that|who)\b", re.IGNORECASE),
+    re.compile(r"^(?:who|what)\s+(?:is|are|was|were)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?"
+               r"(?P<focus>[\w'-]+)\s*\??$", re.IGNORECASE),
+]
+
+
+def focus_word(text: str) -> tuple[str | None, bool]:
+    """The noun a question asks about, and whether an answer must mention it.
+
+    "What is the population of Tehran?" asks about the population: an answer must mention it.
+    "Which city ...?" names a category the answer is an instance of ("Moscow"): it weighs, but
+    need not be mentioned.
+    """
+    for number, pattern in enumerate(_FOCUS_PATTERNS):
+        match = pattern.search(text.strip())
+        if match:
+            word = match.group("focus").lower()
+            if word.endswith(("ed", "ing")):
+                continue  # a verb ("expected to sign"), not the noun asked about
+            if word not in _GENERIC_FOCUS and content_terms(word):
+                return word, number > 0
+    return None, False
+
+
 def parse(text: str, context: str | None = None) -> Question:
-    """Parse a question; `context` (an earlier turn) adds its terms at a lower weight."""
+    """Parse a question; `context` (an earlier turn) adds its terms at a lower weight.
+
+    Words in a trailing scene-setting clause ("... after the Crocus City Hall attack") weigh
+    less than those of the main clause, which say what is asked.
+    """
     terms: dict[str, float] = {}
     surface: dict[str, str] = {}
-    for word in re.findall(r"[\w'’-]+", text):
+    scene = _SCENE.search(text)
+    cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
+    for match in re.finditer(r"[\w'’-]+", text):
+        word = match.group(0)
+        weight = 1.0 if match.start() < cut else SCENE_WEIGHT
+        if word.lower() in _FILLER:
+            continue
         for term in content_terms(word):
-            terms[term] = 1.0
+            terms[term] = max(terms.get(term, 0.0), weight)
             surface.setdefault(term, word.lower())
     if context:
         for term in content_terms(context):
             terms.setdefault(term, 0.35)
+    focus, required = focus_word(text)
     return Question(
         text=text,
         terms=terms,
@@ -75,6 +137,8 @@ def parse(text: str, context: str | None = None) -> Question:
         wants_recent=bool(_RECENCY.search(text)),
         names=names(text),
         surface=surface,
+        focus=focus,
+        focus_required=required,
     )
 
 
@@ -82,10 +146,31 @@ def satisfies(question: Question, sentence: str) -> bool:
     """Whether a sentence holds the kind of thing the question asks for."""
     kind = question.answer_type
     if kind == "date":
-        return has_date(sentence)
+        return has_date(_without(sentence, question.text))
     if kind == "number":
-        return has_number(sentence)
+        return has_number(_without(sentence, question.text))
     if kind in ("person", "place"):
-        # A name the question does not already contain.
-        return bool(names(sentence) - question.names - set(question.terms))
+        # A name the question does not already contain (nor part of one it does: "Vladimir" in
+        # "Vladimir Putin" is no new name when the question names Putin).
+        return bool(new_names(sentence, question))
     return True
+
+
+def _without(sentence: str, question: str) -> str:
+    """The sentence without the words the question already has (a "35" in "Su-35" is no answer
+    to "how many Su-35 jets")."""
+    asked = {w.lower() for w in re.findall(r"[\w'’]+", question)}
+    return " ".join(w for w in re.findall(r"[\w'’%/.-]+", sentence)
+                    if not any(part.lower() in asked for part in re.split(r"[-/]", w) if part))
+
+
+def new_names(sentence: str, question: Question) -> set[str]:
+    """Names in a sentence that are not, and are not part of, a name the question mentions."""
+    asked = question.names | set(question.terms) | {w.lower() for w in
+                                                   re.findall(r"[\w'’-]+", question.text)}
+    found: set[str] = set()
+    for match in re.finditer(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*", sentence):
+        phrase = names(match.group(0)) if match.start() else names(sentence[: match.end()])
+        if phrase and not (phrase & asked):
+            found |= phrase
+    return found

@@ -36,6 +36,8 @@ class Candidate:
     novel: bool = True  # says something beyond the question's own words
     score: float = 0.0
     support: float = 0.0  # how well the evidence backs an answer from this sentence (0..1)
+    focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
+    unseen_ok: bool = True  # question words the collection never mentions are matched anyway
 
 
 def _coverage(weights: dict[str, float], present: dict[str, float]) -> float:
@@ -48,59 +50,36 @@ def _coverage(weights: dict[str, float], present: dict[str, float]) -> float:
 SOFT_MATCH_FLOOR = 0.3  # word-vector cosine at which a synonym starts to count
 SOFT_MATCH_SPAN = 0.4
 SOFT_MATCH_MAX = 0.8  # a synonym never counts as much as the word itself
+FOCUS_MATCH = 0.6  # the asked-about noun, literally in the sentence or next to it
 
 
 class SentenceScorer:
     """Scores evidence sentences against a question.
 
+    A question term counts fully when the sentence has it, 0.6 when a neighbouring sentence or
+    the title has it, 0.3 when only the chunk has it, and up to 0.8 when the sentence has a
+    near-synonym (word-vector similarity).
     Args:
-        embedder: for sentence/question similarity.
+        embedder: for sentence/question and word similarity.
         idf: inverse document frequency of a stemmed term in the indexed collection.
+        doc_freq: how many chunks hold each term (0 means the collection never mentions it).
     """
 
-    def __init__(self, embedder: Embedder, idf: IdfFn) -> None:
+    def __init__(self, embedder: Embedder, idf: IdfFn, doc_freq: dict[str, int] | None = None
+                 ) -> None:
         self.embedder = embedder
         self.idf = idf
+        self.doc_freq = doc_freq if doc_freq is not None else {}
         self._word_vectors: dict[str, np.ndarray] = {}
 
     def _vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         missing = [w for w in dict.fromkeys(words) if w not in self._word_vectors]
         if missing:
-            for word, vec in zip(missing, self.embedder.embed(missing), strict=True):
-                self._word_vectors[word] = np.asarray(vec, dtype=np.float32)
             if len(self._word_vectors) > 50_000:
                 self._word_vectors.clear()
+            for word, vec in zip(missing, self.embedder.embed(missing), strict=True):
+                self._word_vectors[word] = np.asarray(vec, dtype=np.float32)
         return {w: self._word_vectors[w] for w in words}
-
-    def _soft_credit(self, question: Question, cands: list[Candidate]) -> None:
-        """Give partial credit for question words missing from a sentence but matched by a
-        near-synonym in it ("draft" ~ "prepared", "receive" ~ "provide"), by word vectors."""
-        weights = self.weights(question)
-        q_words = {t: question.surface.get(t, t) for t in question.terms}
-        per_cand: list[tuple[Candidate, list[str], list[str]]] = []
-        for cand in cands:
-            stems = set(content_terms(cand.sentence))
-            missing = [t for t in question.terms if t not in stems]
-            if not missing:
-                continue
-            words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]+", cand.sentence)
-                     if content_terms(w)]
-            per_cand.append((cand, missing, words))
-        if not per_cand:
-            return
-        vecs = self._vectors(list(q_words.values()) + [w for _, _, ws in per_cand for w in ws])
-        total = sum(weights.values()) or 1.0
-        for cand, missing, words in per_cand:
-            if not words:
-                continue
-            matrix = np.stack([vecs[w] for w in words])
-            gain = 0.0
-            for term in missing:
-                best = float(np.max(matrix @ vecs[q_words[term]]))
-                credit = min(max((best - SOFT_MATCH_FLOOR) / SOFT_MATCH_SPAN, 0.0), 1.0)
-                gain += weights[term] * SOFT_MATCH_MAX * credit
-            cand.lexical = min(1.0, cand.lexical + gain / total)
-            cand.in_sentence = min(1.0, cand.in_sentence + gain / total)
 
     def weights(self, question: Question) -> dict[str, float]:
         return {t: w * self.idf(t) for t, w in question.terms.items()}
@@ -110,49 +89,92 @@ class SentenceScorer:
         """Every sentence of the evidence, best first."""
         weights = self.weights(question)
         out: list[Candidate] = []
+        matches: list[dict[str, float]] = []
+        exact: list[set[str]] = []
         for index, item in enumerate(evidence):
             spans = sentence_spans(item.text)
             stems = [set(content_terms(item.text[a:b])) for a, b in spans]
             title = set(content_terms(item.title or ""))
+            chunk = set().union(*stems) if stems else set()
             for pos, (a, b) in enumerate(spans):
                 sentence = item.text[a:b]
                 if len(sentence) < 12:
                     continue
-                context = title | (stems[pos - 1] if pos > 0 else set()) | (
+                near = title | (stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
-                present = {t: 1.0 for t in stems[pos]}
-                in_sentence = _coverage(weights, present)
-                for t in context:
-                    present.setdefault(t, 0.6)
-                lexical = _coverage(weights, present)
-                novel = bool(stems[pos] - set(question.terms))
-                out.append(Candidate(index, sentence, a, b, lexical, in_sentence,
-                                     typed=satisfies(question, sentence), novel=novel))
+                match = {}
+                for t in question.terms:
+                    match[t] = 1.0 if t in stems[pos] else 0.6 if t in near else (
+                        0.3 if t in chunk else 0.0)
+                cand = Candidate(index, sentence, a, b, typed=satisfies(question, sentence),
+                                 novel=bool(stems[pos] - set(question.terms)))
+                cand.lexical = _coverage(weights, match)
+                out.append(cand)
+                matches.append(match)
+                exact.append(stems[pos])
         if not out:
             return out
-        for cand in out:
-            # Preliminary order: lexical, with a nudge for retrieval rank.
-            cand.score = cand.lexical + 0.05 / (1 + cand.index)
-        out.sort(key=lambda c: c.score, reverse=True)
-        head = out[:SEMANTIC_CANDIDATES]
-        self._soft_credit(question, head)
+        order = sorted(range(len(out)), key=lambda i: out[i].lexical + 0.05 / (1 + out[i].index),
+                       reverse=True)
+        head = order[:SEMANTIC_CANDIDATES]
+        literal = [dict(m) for m in matches]  # before synonyms: the required focus must be literal
+        self._soft_credit(question, [out[i] for i in head], [matches[i] for i in head])
         q = np.asarray(query_embedding if query_embedding is not None
                        else self.embedder.embed_query(question.text), dtype=np.float32)
-        vectors = np.asarray(self.embedder.embed([c.sentence for c in head]), dtype=np.float32)
-        for cand, vec in zip(head, vectors, strict=True):
-            cand.semantic = float(vec @ q)
-        for cand in out:
-            semantic = max(0.0, (cand.semantic - 0.15) / 0.6)
-            score = 0.55 * cand.lexical + 0.25 * cand.in_sentence + 0.35 * min(semantic, 1.0)
+        vectors = np.asarray(self.embedder.embed([out[i].sentence for i in head]),
+                             dtype=np.float32)
+        for i, vec in zip(head, vectors, strict=True):
+            out[i].semantic = float(vec @ q)
+        focus = content_terms(question.focus)[0] if question.focus else None
+        main = {t: w for t, w in weights.items() if question.terms[t] >= 1.0} or weights
+        if focus in weights:
+            weights = {**weights, focus: weights[focus] * 2}
+        unseen = [t for t, w in question.terms.items()
+                  if w >= 1.0 and self.doc_freq and not self.doc_freq.get(t)]
+        for cand, match, stems, lit in zip(out, matches, exact, literal, strict=True):
+            sentence_match = {t: (v if v >= 0.8 or t in stems else 0.0) for t, v in match.items()}
+            cand.lexical = _coverage(weights, match)
+            # What the main clause asks must be in the sentence itself, not only around it.
+            cand.in_sentence = _coverage(main, sentence_match)
+            cand.focus_ok = (focus is None or not question.focus_required
+                             or lit.get(focus, 0.0) >= FOCUS_MATCH)
+            cand.unseen_ok = all(match.get(t, 0.0) >= 0.4 for t in unseen)
+            semantic = min(max(0.0, (cand.semantic - 0.15) / 0.6), 1.0)
+            score = 0.45 * cand.lexical + 0.35 * cand.in_sentence + 0.35 * semantic
             score += 0.04 / (1 + cand.index)
             if not cand.typed:
                 score *= 0.55
             if not cand.novel:
                 score *= 0.5
+            if not cand.focus_ok:
+                score *= 0.8
             cand.score = score
-            cand.support = min(1.0, 0.7 * cand.lexical + 0.3 * min(semantic, 1.0))
+            cand.support = min(1.0, 0.7 * cand.lexical + 0.3 * semantic)
         out.sort(key=lambda c: c.score, reverse=True)
         return out
+
+    def _soft_credit(self, question: Question, cands: list[Candidate],
+                     matches: list[dict[str, float]]) -> None:
+        """Credit question words a sentence lacks but has a near-synonym of ("draft" ~
+        "prepared", "receive" ~ "provide"), by word vectors; never as much as the word itself."""
+        q_words = {t: question.surface.get(t, t) for t in question.terms}
+        todo = []
+        for cand, match in zip(cands, matches, strict=True):
+            missing = [t for t, v in match.items() if v < SOFT_MATCH_MAX]
+            words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]+", cand.sentence)
+                     if content_terms(w)]
+            if missing and words:
+                todo.append((match, missing, words))
+        if not todo:
+            return
+        vecs = self._vectors(list(q_words.values()) + [w for _, _, ws in todo for w in ws])
+        for match, missing, words in todo:
+            matrix = np.stack([vecs[w] for w in words])
+            for term in missing:
+                best = float(np.max(matrix @ vecs[q_words[term]]))
+                credit = SOFT_MATCH_MAX * min(max((best - SOFT_MATCH_FLOOR) / SOFT_MATCH_SPAN,
+                                                  0.0), 1.0)
+                match[term] = max(match[term], credit)
 
 
 def make_idf(doc_freq: dict[str, int], n_docs: int) -> IdfFn:

@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
 )
 QUESTION_WORDS = frozenset("what when where which who whom whose why how".split())
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’]*|\d+(?:[.,]\d+)*%?")
 
 
 def normalize(text: str) -> str:
@@ -109,14 +109,17 @@ _DATE_EXPR = re.compile(
     rf"\b((19|20)\d{{2}}|({MONTH_NAMES})\.?\s+\d{{1,2}}|\d{{1,2}}\s+({MONTH_NAMES})|"
     rf"(january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"(mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow|"
-    r"(last|next|this) (week|month|year)|(19|20)\d{2}s|\d{1,2}/\d{1,2}/\d{2,4})\b",
+    r"(last|next|this|that) (week|month|year|spring|summer|autumn|fall|winter)|"
+    r"(following|after|before|during) (the|a|their|his|her|its) (meeting|talks|summit|visit|"
+    r"election|vote|war|conference|ceremony)|(19|20)\d{2}s|\d{1,2}/\d{1,2}/\d{2,4})\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
     "fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half"
 )
-_NUMBER_EXPR = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
+# A quantity, not a model name: "Mi-28" and "COVID-19" hold digits but count nothing.
+_NUMBER_EXPR = re.compile(rf"(?<![\w])(?<![A-Za-z]-)\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
 
 
@@ -128,14 +131,31 @@ def has_number(text: str) -> bool:
     return bool(_NUMBER_EXPR.search(text))
 
 
+_NOT_NAMES = frozenset(MONTH_NAMES.split("|")) | {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+
+
 def names(text: str) -> set[str]:
-    """Capitalised words that are not sentence-initial stopwords (people, places, organisations)."""
+    """Capitalised words that look like names (people, places, organisations).
+
+    Months and weekdays are not names, nor is a capitalised first word that is a stopword or
+    reads like an ordinary word ("Speaking", "Meanwhile") rather than a name.
+    """
     found = set()
+    first = re.match(r"\W*([\w'’-]+)", text)
+    first_word = first.group(1) if first else ""
     for match in _NAME.finditer(text):
-        for word in match.group(0).split():
-            low = word.lower().strip("'’")
-            if low not in STOPWORDS and low not in QUESTION_WORDS and len(low) > 1:
-                found.add(low.removesuffix("'s").removesuffix("’s"))
+        words = match.group(0).split()
+        for i, word in enumerate(words):
+            low = word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
+            if match.start() == text.find(first_word) and i == 0 and len(words) == 1 and (
+                low in STOPWORDS or low.endswith(("ing", "ly", "ed")) or low in _NOT_NAMES
+            ):
+                continue
+            if low in _NOT_NAMES or low in STOPWORDS or low in QUESTION_WORDS or len(low) < 2:
+                continue
+            found.add(low)
     return found
 
 
