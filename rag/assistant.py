@@ -23,6 +23,7 @@ from .types import Answer, DocumentInfo, Evidence, IngestReport, StreamEvent
 
 log = logging.getLogger(__name__)
 
+TYPED_SUPPORT_FACTOR = 0.5
 History = Sequence[str | tuple[str, str] | Answer]
 
 
@@ -239,9 +240,13 @@ class Assistant:
 
     def _qualifies(self, question: Question, cand: Candidate) -> bool:
         # A date or a quantity of the right kind vouches for a paraphrase ("draft" ~ "develop").
-        vouched = question.answer_type in ("date", "number") and cand.typed
+        vouched = question.answer_type in ("date", "number", "reason") and cand.typed
+        # An answer of the asked-for kind (a date, a quantity, a cause, a name) is itself
+        # evidence, so a typed question needs less word overlap than an open one.
+        threshold = self.settings.abstain_threshold * (
+            TYPED_SUPPORT_FACTOR if question.answer_type not in ("any", "yesno") else 1.0)
         return (cand.novel and cand.typed and cand.focus_ok and (cand.unseen_ok or vouched)
-                and cand.support >= self.settings.abstain_threshold)
+                and cand.support >= threshold)
 
     def scorer(self) -> SentenceScorer:
         bm25 = self.retriever.bm25

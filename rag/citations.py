@@ -25,6 +25,7 @@ ABSTAIN_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 PARAPHRASE_COSINE = 0.72
+DATE_FRAME = re.compile(r"^(As of|Earlier, on|On|Later, on) \d{1,2} [A-Z][a-z]+ \d{4}: ")
 TERM_COVERAGE = 0.6
 _MONTHS = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
@@ -150,6 +151,11 @@ class CitationChecker:
             text = cited.text
             if _is_filler(text):
                 continue
+            # "As of 17 January 2025: ..." frames a claim with its source's date; the frame is
+            # checked against that source's publish date, the claim against its text.
+            frame = DATE_FRAME.match(text)
+            prefix = frame.group(0) if frame else ""
+            text = text[len(prefix):]
             order = [n - 1 for n in cited.cites if 1 <= n <= len(evidence)]
             rest = [i for i in range(len(evidence)) if i not in order]
             found: list[tuple[int, Check]] = []
@@ -173,7 +179,7 @@ class CitationChecker:
             body = text.rstrip()
             end = body[-1] if body[-1] in ".!?" else "."
             body = body.rstrip(".!?")
-            kept.append(f"{body} {''.join(markers)}{end}")
+            kept.append(f"{prefix}{body} {''.join(markers)}{end}")
         return " ".join(kept), citations, flagged
 
 

@@ -8,7 +8,11 @@ from typing import Literal
 
 from .text import content_terms, has_date, has_number, names
 
-AnswerType = Literal["date", "number", "person", "place", "yesno", "any"]
+AnswerType = Literal["date", "number", "person", "place", "reason", "yesno", "any"]
+_REASON = re.compile(
+    r"\b(because|due to|owing to|as a result|caused|causes|cause|so that|in order to|"
+    r"thanks to|led to|reason|why|over concerns?|citing|to (protest|avoid|prevent|"
+    r"allow|help|ensure))\b", re.IGNORECASE)
 
 _AUX = re.compile(
     r"^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall|may|might)\b",
@@ -39,6 +43,13 @@ class Question:
         return [t for t, w in self.terms.items() if w >= SCENE_WEIGHT]
 
 
+MONEY_QUESTION = re.compile(
+    r"\bhow much\b.*\b(cost|costs|pay|paid|spend|spent|price|worth|budget|fund|funding|raise|"
+    r"earn|charge|fine|owe|invest)\w*|\bhow much money\b|\b(price|cost) of\b", re.IGNORECASE)
+MONEY = re.compile(
+    r"[$€£¥₹]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*"
+    r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|roubles?|rubles?|rials?|francs?|usd|eur|gbp)\b",
+    re.IGNORECASE)
 _WH = re.compile(r"\b(when|what|which|who|whom|whose|where|why|how)\b", re.IGNORECASE)
 
 
@@ -66,6 +77,8 @@ def answer_type(text: str) -> AnswerType:
         return "person"
     if re.match(r"where\b|(in )?which (country|city|place|town)\b", low):
         return "place"
+    if re.match(r"why\b|(for )?what reason\b|what (caused|led to)\b", low):
+        return "reason"
     return "any"
 
 
@@ -81,6 +94,9 @@ _FILLER = {"kind", "type", "sort", "name", "way"}  # "what kind of meeting": the
 _FOCUS_PATTERNS = [
     re.compile(r"^(?:in |of |for |at |by )?(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?P<focus>[\w'-]+)\s+"
                r"(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could)\b",
+               re.IGNORECASE),
+    re.compile(r"\bhow many\s+(?:(?!of\b)[\w'-]+\s+){0,2}?(?P<focus>(?!of\b)[\w'-]+)\s+"
+               r"(?:will|would|did|does|do|were|was|are|is|have|has|had|can|could)\b",
                re.IGNORECASE),
     re.compile(r"\bhow (?:many|much)\s+(?P<focus>[\w'-]+)", re.IGNORECASE),
     re.compile(r"\b(?:what|which|who)\s+(?:is|are|was|were)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?"
@@ -101,10 +117,10 @@ def focus_word(text: str) -> tuple[str | None, bool]:
         match = pattern.search(text.strip())
         if match:
             word = match.group("focus").lower()
-            if word.endswith(("ed", "ing")):
+            if number > 2 and word.endswith(("ed", "ing")):
                 continue  # a verb ("expected to sign"), not the noun asked about
             if word not in _GENERIC_FOCUS and content_terms(word):
-                return word, number > 0
+                return word, number >= 1
     return None, False
 
 
@@ -148,7 +164,14 @@ def satisfies(question: Question, sentence: str) -> bool:
     if kind == "date":
         return has_date(_without(sentence, question.text))
     if kind == "number":
-        return has_number(_without(sentence, question.text))
+        rest = _without(sentence, question.text)
+        if MONEY_QUESTION.search(question.text):
+            return bool(MONEY.search(rest))
+        if question.focus and re.search(r"\bhow many\b", question.text, re.IGNORECASE):
+            return number_next_to_focus(sentence, question)
+        return has_number(rest)
+    if kind == "reason":
+        return bool(_REASON.search(sentence))
     if kind in ("person", "place"):
         # A name the question does not already contain (nor part of one it does: "Vladimir" in
         # "Vladimir Putin" is no new name when the question names Putin).
@@ -174,3 +197,17 @@ def new_names(sentence: str, question: Question) -> set[str]:
         if phrase and not (phrase & asked):
             found |= phrase
     return found
+
+
+def number_next_to_focus(sentence: str, question: Question) -> bool:
+    """Whether a quantity stands right before the thing a "how many" question counts
+    ("40 parking spaces" for "How many parking spaces ...")."""
+    if question.answer_type != "number" or not question.focus:
+        return False
+    focus = re.escape(question.focus[:5])
+    pattern = (rf"(?<![\w-])(\d[\d,.]*|{_NUMBER_WORDS_RE})\s+(?:[\w'-]+\s+){{0,2}}{focus}")
+    return bool(re.search(pattern, sentence, re.IGNORECASE))
+
+
+_NUMBER_WORDS_RE = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"dozens?|hundreds?|thousands?|several|many)")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embeddings import Embedder
-from .question import Question, satisfies
+from .question import Question, number_next_to_focus, satisfies
 from .text import content_terms, sentence_spans
 from .types import Evidence
 
@@ -96,16 +96,23 @@ class SentenceScorer:
             stems = [set(content_terms(item.text[a:b])) for a, b in spans]
             title = set(content_terms(item.title or ""))
             chunk = set().union(*stems) if stems else set()
+            # Sentences of one paragraph share a topic: "Li Wen voted against" two sentences
+            # after "bike lanes on Main Street" is still about the bike lanes.
+            para_of = [item.text.count("\n\n", 0, a) for a, _ in spans]
+            paragraph: dict[int, set[str]] = {}
+            for p_id, st in zip(para_of, stems, strict=True):
+                paragraph.setdefault(p_id, set()).update(st)
+            title_text = (item.title or "").strip().lower()
             for pos, (a, b) in enumerate(spans):
                 sentence = item.text[a:b]
-                if len(sentence) < 12:
-                    continue
+                if len(sentence) < 12 or sentence.strip().lower() == title_text:
+                    continue  # a headline names the story; it answers nothing by itself
                 near = title | (stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 match = {}
                 for t in question.terms:
                     match[t] = 1.0 if t in stems[pos] else 0.6 if t in near else (
-                        0.3 if t in chunk else 0.0)
+                        0.5 if t in paragraph[para_of[pos]] else 0.3 if t in chunk else 0.0)
                 cand = Candidate(index, sentence, a, b, typed=satisfies(question, sentence),
                                  novel=bool(stems[pos] - set(question.terms)))
                 cand.lexical = _coverage(weights, match)
@@ -144,6 +151,8 @@ class SentenceScorer:
             score += 0.04 / (1 + cand.index)
             if not cand.typed:
                 score *= 0.55
+            elif number_next_to_focus(cand.sentence, question):
+                score *= 1.25
             if not cand.novel:
                 score *= 0.5
             if not cand.focus_ok:
