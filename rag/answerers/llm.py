@@ -9,6 +9,7 @@ import importlib.metadata
 import importlib.util
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,8 @@ class LlamaCppGenerator:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self._llm: Any = None
+        # One llama.cpp context serves one generation at a time (UI sessions share it).
+        self._lock = threading.Lock()
 
     def _load(self) -> Any:
         if self._llm is None:
@@ -112,12 +115,13 @@ class LlamaCppGenerator:
         return self._llm
 
     def chat(self, messages: list[Message]) -> Iterator[str]:
-        llm = self._load()
-        for part in llm.create_chat_completion(messages=messages, max_tokens=self.max_tokens,
-                                               temperature=self.temperature, stream=True):
-            delta = part["choices"][0].get("delta", {}).get("content")
-            if delta:
-                yield delta
+        with self._lock:
+            llm = self._load()
+            for part in llm.create_chat_completion(messages=messages, max_tokens=self.max_tokens,
+                                                   temperature=self.temperature, stream=True):
+                delta = part["choices"][0].get("delta", {}).get("content")
+                if delta:
+                    yield delta
 
 
 class OpenAIGenerator:
