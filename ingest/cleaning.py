@@ -104,6 +104,9 @@ def remove_chrome(text: str) -> str:
             run.append(i)
             continue
         if len(run) >= 3:
+            # A three-word headline right before the prose ends the menu, it is not part of it.
+            if i >= 0 and is_sentence(lines[i]) and len(_words(lines[run[-1]])) >= 3:
+                run = run[:-1]
             for j in run:
                 chrome[j] = True
         run = []

@@ -24,6 +24,10 @@ SIDECAR_NAME = "metadata.jsonl"
 TEXT_FIELDS = ("text", "content", "body", "article")
 
 
+_PREFERRED = ["utf_8", "utf_16", "cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250",
+              "koi8_r", "shift_jis", "gb18030", "big5", "euc_kr"]
+
+
 class SkipFile(Exception):
     """Raised by a reader to skip one file with a reason."""
 
@@ -146,9 +150,15 @@ def decode_bytes(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise SkipFile("binary or undecodable content (no text encoding fits)")
+    # Short texts fit several code pages about equally well; among those, take the most common
+    # one in the wild (Windows-1252 for Western text) rather than the detector's first guess.
+    least = min(m.chaos for m in matches)
+    close = [m for m in matches if m.chaos <= least + 0.02]
+    best = min(close, key=lambda m: (_PREFERRED.index(m.encoding)
+                                     if m.encoding in _PREFERRED else len(_PREFERRED), m.chaos))
     text = str(best)
     printable = sum(ch.isprintable() or ch.isspace() for ch in text[:4096])
     if printable < 0.9 * min(len(text), 4096):

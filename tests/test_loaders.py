@@ -1,0 +1,165 @@
+"""Every supported format read from a real file, and every kind of bad input skipped with a reason."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest import load_documents
+from ingest.types import Document, Skipped
+
+
+def load(paths: list[Path], **kwargs: object) -> tuple[dict[str, list[Document]], dict[str, str]]:
+    _, entries = load_documents(paths, **kwargs)  # type: ignore[arg-type]
+    docs: dict[str, list[Document]] = {}
+    skipped: dict[str, str] = {}
+    for source, result in entries:
+        if isinstance(result, Skipped):
+            skipped[Path(result.path).name] = result.reason
+        else:
+            docs[source] = result
+    return docs, skipped
+
+
+def make_pdf(path: Path, text: str | None) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setTitle("Quarterly report")
+    if text is None:
+        c.rect(100, 100, 200, 200, fill=1)  # a page with a picture and no text layer
+        c.showPage()
+    else:
+        for number, page_text in enumerate(text.split("\f"), start=1):
+            c.drawString(72, 760, page_text)
+            c.drawString(72, 740, f"Page marker {number}.")
+            c.showPage()
+    c.save()
+
+
+def test_formats(tmp_path: Path) -> None:
+    import docx
+
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "note.md").write_text("---\ntitle: Garden notes\ndate: 2024-05-01\n---\n# Garden\n\n"
+                                    "The tomatoes were planted in May.\n")
+    (folder / "page.html").write_text(
+        "<html><head><title>Bridge reopens</title><meta name='date' content='2023-02-03'></head>"
+        "<body><nav><a href='/'>Home</a><a href='/x'>Sport</a></nav><article><h1>Bridge reopens"
+        "</h1><p>The old bridge reopened on Friday after two years of repairs to its steel "
+        "frame, the city said.</p><p>Traffic will be limited to cars at first while the "
+        "engineers finish their tests.</p></article><footer>© 2023 City paper</footer></body>"
+        "</html>")
+    make_pdf(folder / "sub" / "report.pdf", "Revenue grew by ten percent.\fCosts fell sharply.")
+    d = docx.Document()
+    d.core_properties.title = "Minutes"
+    d.add_paragraph("The board met on Monday and approved the plan.")
+    d.save(str(folder / "minutes.docx"))
+    (folder / "items.jsonl").write_text(
+        json.dumps({"id": "a1", "title": "First", "text": "Record one says hello.",
+                    "published": "2021-03-04"}) + "\n" + json.dumps({"id": "a2", "body": "Two."})
+        + "\n")
+    (folder / "rows.csv").write_text("id,title,content\n7,Row seven,The seventh row speaks.\n")
+    (folder / "story.txt").write_text("A plain story about the harbour.\n")
+    (folder / "metadata.jsonl").write_text(json.dumps(
+        {"file": "story.txt", "published": "2020-01-02", "url": "https://example.org/story",
+         "title": "Harbour story"}) + "\n")
+
+    docs, skipped = load([folder])
+    assert skipped == {}
+    md = docs["note.md"][0]
+    assert (md.title, md.published) == ("Garden notes", "2024-05-01")
+    assert "tomatoes" in md.text and "---" not in md.text
+    html = docs["page.html"][0]
+    assert "reopened on Friday" in html.text and "Sport" not in html.text
+    assert html.title == "Bridge reopens" and html.published == "2023-02-03"
+    pdf = docs["sub/report.pdf"][0]
+    assert "Revenue grew" in pdf.text and "Costs fell" in pdf.text
+    assert pdf.title == "Quarterly report"
+    assert pdf.page_at(pdf.text.index("Costs fell")) == 2
+    assert pdf.page_at(0) == 1
+    assert docs["minutes.docx"][0].title == "Minutes"
+    assert [d.source for d in docs["items.jsonl"]] == ["items.jsonl#a1", "items.jsonl#a2"]
+    assert docs["items.jsonl"][0].published == "2021-03-04"
+    assert docs["rows.csv"][0].title == "Row seven"
+    story = docs["story.txt"][0]
+    assert (story.published, story.url, story.title) == (
+        "2020-01-02", "https://example.org/story", "Harbour story")
+
+
+def test_include_and_exclude_globs(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("Alpha text here.")
+    (tmp_path / "b.txt").write_text("Beta text here.")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "c.md").write_text("Gamma text here.")
+    docs, _ = load([tmp_path], include=["*.md"], exclude=["drafts/*"])
+    assert set(docs) == {"a.md"}
+
+
+def test_bad_inputs_are_skipped_with_reasons(tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("")
+    (folder / "blank.md").write_text("   \n\n")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (folder / "latin1.txt").write_bytes("Le café était fermé à Noël, déclara le maire.".encode(
+        "cp1252"))
+    make_pdf(folder / "scan.pdf", None)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (folder / "big.txt").write_text("word " * 300_000)
+    (folder / "table.xlsx").write_bytes(b"PK\x03\x04 not supported")
+    (folder / "loop").mkdir()
+    os.symlink(folder, folder / "loop" / "again")
+    os.symlink(folder / "missing.txt", folder / "dangling.txt")
+
+    docs, skipped = load([folder], max_bytes=1_000_000)
+    assert "décla" in docs["latin1.txt"][0].text  # detected, not mangled
+    assert "empty" in skipped["empty.txt"]
+    assert "empty" in skipped["blank.md"]
+    assert "binary" in skipped["binary.txt"]
+    assert "no text layer" in skipped["scan.pdf"]
+    assert "PDF" in skipped["broken.pdf"]
+    assert "limit" in skipped["big.txt"] and "RAG_MAX_FILE_MB" in skipped["big.txt"]
+    assert "unsupported" in skipped["table.xlsx"]
+    assert "symlink loop" in skipped["again"]
+    assert "broken symlink" in skipped["dangling.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to drop privileges")
+def test_unreadable_file_is_skipped() -> None:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="rag-perm-", dir="/tmp"))
+    folder.chmod(0o755)  # reachable by the unprivileged child below
+    secret = folder / "secret.txt"
+    secret.write_text("Top secret text.")
+    secret.chmod(0o000)
+    if os.geteuid() != 0:
+        _, skipped = load([secret])
+        assert "permission denied" in skipped["secret.txt"]
+        return
+    # root reads everything: check as an unprivileged user, in a forked child.
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            _, skipped = load([secret])
+            os.write(write_fd, json.dumps(skipped).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    os.waitpid(pid, 0)
+    skipped = json.loads(os.read(read_fd, 65536).decode() or "{}")
+    assert "permission denied" in skipped.get("secret.txt", "")
+
+
+def test_missing_path_raises(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_documents([tmp_path / "nope"])

@@ -1,0 +1,59 @@
+"""Question analysis: answer types, the asked-about noun, follow-up rewriting."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.condense import condense
+from rag.question import parse, satisfies
+from rag.text import sentences
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("When did the presidents agree to draft the treaty?", "date"),
+    ("How many generals were killed?", "number"),
+    ("How much will the solar farm cost?", "number"),
+    ("Who is the Kremlin spokesman?", "person"),
+    ("In which city were the talks held?", "place"),
+    ("Why was the opening delayed?", "reason"),
+    ("Will the treaty include a mutual defence clause?", "yesno"),
+    ("Which aircraft did Iran arrange to receive?", "any"),
+    ("Which US politician was about to take office when the treaty was signed?", "any"),
+])
+def test_answer_type(question: str, kind: str) -> None:
+    assert parse(question).answer_type == kind
+
+
+def test_focus_noun_is_required_only_when_it_is_what_is_asked() -> None:
+    population = parse("What is the population of Tehran?")
+    assert (population.focus, population.focus_required) == ("population", True)
+    city = parse("In which city did Putin hold talks?")
+    assert city.focus_required is False
+    assert parse("How many hours of talks did they hold?").focus == "hours"
+
+
+def test_typed_sentences() -> None:
+    how_many = parse("How many Su-35 fighter jets will Iran receive?")
+    assert not satisfies(how_many, "Iran will get Su-35 fighter jets and Mi-28 helicopters.")
+    assert satisfies(how_many, "Iran will get 24 Su-35 fighter jets.")
+    cost = parse("How much did the renovation cost?")
+    assert satisfies(cost, "The work cost 4.2 million dollars.")
+    assert not satisfies(cost, "The work took eighteen months.")
+    when = parse("When did they agree?")
+    assert satisfies(when, "They agreed in January 2022.")
+    assert not satisfies(when, "They agreed to develop it.")
+
+
+def test_sentence_splitting_respects_abbreviations() -> None:
+    assert sentences("Mr. Putin met Dr. Raisi in Jan. 2022. They agreed! Was it U.S. policy? Yes.") \
+        == ["Mr. Putin met Dr. Raisi in Jan. 2022.", "They agreed!", "Was it U.S. policy?", "Yes."]
+
+
+def test_follow_up_borrows_the_previous_topic() -> None:
+    standalone, context = condense("When was it signed?",
+                                   ["When did the presidents agree to draft the treaty?"])
+    assert context is not None
+    assert "treaty" in standalone and standalone.startswith("When was it signed?")
+    assert condense("Who is the Kremlin spokesman?", ["Anything?"]) == (
+        "Who is the Kremlin spokesman?", None)
+    assert condense("And who is the Kremlin spokesman?", [])[1] is None
