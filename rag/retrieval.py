@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest import containment
+from ingest import containment, jaccard
 
 from .embeddings import Embedder
 from .store import Store, StoredChunk, date_int
@@ -264,7 +264,38 @@ class Retriever:
             elif all(s.doc_id != item.doc_id for s in target.also):
                 target.also.append(Source(item.doc_id, item.source, item.title, item.published,
                                           item.url, item.chunk_id))
-        return kept
+        return self._drop_repeated_sentences(kept)
+
+    @staticmethod
+    def _drop_repeated_sentences(evidence: list[Evidence]) -> list[Evidence]:
+        """Remove from lower-ranked chunks the sentences a higher-ranked chunk already holds
+        (a rewrite repeating one sentence of the wire story); a chunk left with nothing new is
+        folded into the chunk that holds its sentences."""
+        from .text import sentence_spans
+
+        seen: list[tuple[str, Evidence]] = []
+        out: list[Evidence] = []
+        for item in evidence:
+            spans = sentence_spans(item.text)
+            keep: list[tuple[int, int]] = []
+            for a, b in spans:
+                sentence = item.text[a:b]
+                twin = next((ev for text, ev in seen if ev.doc_id != item.doc_id
+                             and len(sentence) > 40 and jaccard(sentence, text) >= 0.6), None)
+                if twin is None:
+                    keep.append((a, b))
+                else:
+                    if all(s.doc_id != item.doc_id for s in twin.also):
+                        twin.also.append(Source(item.doc_id, item.source, item.title,
+                                                item.published, item.url, item.chunk_id))
+            for a, b in spans:
+                seen.append((item.text[a:b], item))
+            if not keep:
+                continue
+            if len(keep) < len(spans):
+                item.text = "\n".join(item.text[a:b] for a, b in keep)
+            out.append(item)
+        return out
 
     def _embeddings(self, ids: list[str]) -> dict[str, list[float]]:
         got = self.store._chunks.get(ids=ids, include=["embeddings"])
