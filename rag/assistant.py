@@ -215,6 +215,9 @@ class Assistant:
             text, citations, flagged = self.checker.verify(raw, request.evidence, question.text)
         from .question import satisfies
 
+        if text and not self._answers_question(text, request):
+            flagged = [*flagged, text]
+            text, citations = "", []
         if not text or not satisfies(question, text):
             if raw.strip() and self.answerer.name != "extractive":
                 flagged = flagged or [raw.strip()]
@@ -223,10 +226,46 @@ class Assistant:
             fallback = self._extractive.answer(request)
             text, citations, more = self.checker.verify(fallback, request.evidence, question.text)
             flagged = flagged + more
-        answer.text, answer.citations, answer.flagged = text, citations, flagged
+        answer.text, answer.citations = text, citations
+        answer.flagged = list(dict.fromkeys(flagged))
         if not text:
             answer.abstained = True
             answer.text = abstention_text(answer.question)
+
+    def _answers_question(self, text: str, request: Request) -> bool:
+        """Whether a checked draft says what the best evidence says, beyond the question's words.
+
+        A supported sentence can still dodge the question ("The news agency quoted Peskov.") or
+        pick the wrong fact from a source. The draft must carry what the best qualifying evidence
+        sentences answer with: their new names for who/where questions, their dates or numbers
+        for when/how-many questions, and otherwise a fair share of their new words.
+        """
+        if self.answerer.name == "extractive":
+            return True
+        from .question import new_names
+        from .text import content_terms, numbers
+
+        question = request.question
+        qualified = [c for c in request.candidates if self._qualifies(question, c)]
+        if not qualified:
+            return False
+        top = max(c.score for c in qualified)
+        best = [c for c in qualified if c.score >= 0.9 * top][:3]
+        if question.answer_type in ("person", "place"):
+            said_names = new_names(text, question)
+            return bool(said_names) and any(said_names <= new_names(c.sentence, question)
+                                            for c in best)
+        if question.answer_type in ("date", "number"):
+            said_numbers = numbers(text) - numbers(question.text)
+            if said_numbers and not any(said_numbers <= numbers(c.sentence) for c in best):
+                return False
+        asked = set(question.terms)
+        said = set(content_terms(text)) - asked
+        for cand in best:
+            wanted = set(content_terms(cand.sentence)) - asked
+            if wanted and len(said & wanted) >= max(1, 0.3 * len(wanted)):
+                return True
+        return False
 
     def _should_abstain(self, question: Question, candidates: list[Candidate]) -> bool:
         """Abstain unless some evidence sentence backs an answer of the right kind.

@@ -26,7 +26,7 @@ ABSTAIN_PATTERNS = re.compile(
 )
 PARAPHRASE_COSINE = 0.72
 DATE_FRAME = re.compile(r"^(As of|Earlier, on|On|Later, on) \d{1,2} [A-Z][a-z]+ \d{4}: ")
-TERM_COVERAGE = 0.6
+TERM_COVERAGE = 0.75
 _MONTHS = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
@@ -121,7 +121,10 @@ class CitationChecker:
         window = " ".join(pieces[max(0, best_i - 1) : best_i + 2])
         if normalize(sentence).lower() in normalize(evidence.text).lower():
             return Check(True, _exact_quote(sentence, evidence.text, quote), 1.0)
-        if not facts_supported(sentence, evidence.text, question):
+        # Names, numbers and months must stand in the sentence that backs the claim (with the
+        # title), not just somewhere in the chunk: "attacked in Moscow" is not backed by a
+        # sentence about Damascus next to one about Moscow.
+        if not facts_supported(sentence, f"{evidence.title or ''}\n{quote}", question):
             return Check(False, quote, best_cov)
         full_cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
         if full_cov >= TERM_COVERAGE:
