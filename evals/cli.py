@@ -76,7 +76,7 @@ def run_eval(args: argparse.Namespace, base: Settings) -> int:
     out = Path(args.out or f"reports/eval/{dataset.name}-{answerer}")
     paths = write(result, out, dataset.name, command)
     overall = result.summary["overall"]
-    keys = ["hit@5", "mrr@10", "accuracy", "f1", "citation_precision", "citation_recall",
+    keys = ["hit@5", "mrr@10", "accuracy", "own_accuracy", "fallback_rate", "f1", "citation_precision", "citation_recall",
             "support", "abstain_correct", "false_abstain", "crag", "total_p50_s"]
     print(json.dumps({k: None if overall.get(k) is None else round(overall[k], 3) for k in keys},
                      indent=1))

@@ -10,7 +10,7 @@ from typing import Any
 from .runner import RunResult
 
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
-MAIN = ["hit@5", "mrr@10", "accuracy", "citation_precision", "support", "abstain_correct",
+MAIN = ["hit@5", "mrr@10", "accuracy", "own_accuracy", "citation_precision", "support", "abstain_correct",
         "false_abstain", "crag"]
 TYPE_COLUMNS = ["n", "hit@5", "accuracy", "f1", "citation_precision", "support", "crag"]
 
@@ -57,7 +57,7 @@ def markdown(result: RunResult, dataset: str, command: str) -> str:
              table(["metric", "value"], [[k, overall.get(k)] for k in
                                          ["hit@1", "hit@3", "hit@5", "hit@10", "recall@5",
                                           "mrr@10", "aic@5", *MAIN[2:], "f1",
-                                          "citation_recall"]]),
+                                          "citation_recall", "fallback_rate"]]),
              "", "## By question type", "",
              table(["type", *TYPE_COLUMNS],
                    [[kind, *[block.get(c) for c in TYPE_COLUMNS]]
@@ -108,7 +108,8 @@ def chart(results: list[RunResult], path: Path, title: str) -> None:
 
 
 def compare_table(results: list[RunResult]) -> str:
-    keys = ["hit@1", "hit@5", "mrr@10", "aic@5", "accuracy", "f1", "citation_precision",
+    keys = ["hit@1", "hit@5", "mrr@10", "aic@5", "accuracy", "own_accuracy", "f1",
+            "citation_precision",
             "support", "abstain_correct", "false_abstain", "crag", "total_p50_s"]
     return table(["config", *keys],
                  [[r.config.name, *[r.summary["overall"].get(k) for k in keys]] for r in results])

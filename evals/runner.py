@@ -65,6 +65,7 @@ def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list
         "answer": answer.text, "abstained": answer.abstained,
         "citations": [c.to_dict() for c in answer.citations],
         "flagged": answer.flagged,
+        "fallback": answer.fallback,
         "correct": correct if item.answerable else None,
         "f1": m.token_f1(answer.text, item.answers) if item.answerable else None,
         "citation_precision": m.citation_precision(cited_primary, gold) if item.answerable
@@ -130,6 +131,11 @@ def summarize(rows: list[dict[str, Any]], ingest_s: float = 0.0) -> dict[str, An
         for key in [f"{name}@{k}" for name in ("hit", "recall", "aic") for k in KS] + ["mrr@10"]:
             out[key] = m.mean([r.get(key) for r in answerable])
         out["accuracy"] = m.mean([float(bool(r["correct"])) for r in answerable])
+        # How the configured answerer does on its own: a fallback to evidence sentences counts as
+        # a miss, so a broken answerer cannot hide behind the safety net.
+        out["own_accuracy"] = m.mean([float(bool(r["correct"]) and not r.get("fallback"))
+                                      for r in answerable])
+        out["fallback_rate"] = m.mean([float(bool(r.get("fallback"))) for r in subset])
         out["f1"] = m.mean([r["f1"] for r in answerable])
         out["citation_precision"] = m.mean([r["citation_precision"] for r in answerable])
         out["citation_recall"] = m.mean([r["citation_recall"] for r in answerable])

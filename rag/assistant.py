@@ -189,7 +189,9 @@ class Assistant:
             answer.text = abstention_text(question)
         else:
             # Sentences that qualify as answers go first; the rest stay as context.
-            candidates.sort(key=lambda c: not self._qualifies(parsed, c))
+            for cand in candidates:
+                cand.qualified = self._qualifies(parsed, cand)
+            candidates.sort(key=lambda c: not c.qualified)
             request = Request(parsed, evidence, candidates)
             pieces: list[str] = []
             for piece in self.answerer.stream(request):
@@ -226,6 +228,7 @@ class Assistant:
             fallback = self._extractive.answer(request)
             text, citations, more = self.checker.verify(fallback, request.evidence, question.text)
             flagged = flagged + more
+            answer.fallback = self.answerer.name != "extractive"
         answer.text, answer.citations = text, citations
         answer.flagged = list(dict.fromkeys(flagged))
         if not text:

@@ -38,6 +38,7 @@ class Candidate:
     support: float = 0.0  # how well the evidence backs an answer from this sentence (0..1)
     focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
     unseen_ok: bool = True  # question words the collection never mentions are matched anyway
+    qualified: bool = False  # set by the assistant: may stand as an answer on its own
 
 
 def _coverage(weights: dict[str, float], present: dict[str, float]) -> float:

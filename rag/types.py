@@ -78,6 +78,9 @@ class Answer:
     flagged: list[str] = field(default_factory=list)  # sentences dropped as unsupported
     timings: dict[str, float] = field(default_factory=dict)
     answerer: str = ""
+    # True when the answerer's own draft was unsupported or off the question and the answer was
+    # composed from evidence sentences instead.
+    fallback: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `rag ask --json` (a contract: add fields, never rename them)."""
@@ -89,6 +92,7 @@ class Answer:
             "standalone_question": self.standalone_question,
             "flagged": self.flagged,
             "answerer": self.answerer,
+            "fallback": self.fallback,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 

@@ -51,8 +51,10 @@ def make_assistant(tmp_path: Path, embedder) -> Callable[..., object]:  # type: 
     from rag import Assistant, Settings
     from rag.store import Store
 
-    def make(answerer: object | None = None, collection: str = "test", **settings: object):
-        s = Settings(data_dir=tmp_path / "data", collection=collection, **settings)  # type: ignore[arg-type]
+    def make(answerer: object | None = None, collection: str = "test",
+             answerer_name: str = "extractive", **settings: object):
+        s = Settings(data_dir=tmp_path / "data", collection=collection,  # type: ignore[arg-type]
+                     answerer=answerer_name, **settings)
         return Assistant(s, Store.from_settings(s), embedder, answerer=answerer)  # type: ignore[arg-type]
 
     return make

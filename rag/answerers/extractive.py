@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import re
+
 from ingest import containment
 
+from ..question import Question
 from ..support import Candidate
+from ..text import content_terms
 from ..types import Evidence
 from .base import Request, human_date
 
@@ -24,24 +28,93 @@ def _strip(sentence: str) -> str:
     return sentence.strip().rstrip()
 
 
+def effective_date(item: Evidence) -> str | None:
+    """A chunk's publish date, or the latest date of the duplicates collapsed into it (an undated
+    copy of a wire story is as old as the dated copies)."""
+    if item.published:
+        return item.published
+    dates = [s.published for s in item.also if s.published]
+    return max(dates) if dates else None
+
+
+def role_holders(sentence: str, question: Question) -> set[str]:
+    """Names that follow a role the question asks about: "Iranian President Masoud Pezeshkian"
+    for "Who is the Iranian president ...?" gives {"masoud pezeshkian"}."""
+    asked = set(question.terms)
+    # Roles are the question's common nouns ("president", "spokesman"), not its proper names.
+    roles = {t for w in re.findall(r"[\w'’-]+", question.text)[1:] if w.islower()
+             for t in content_terms(w)}
+    found = set()
+    words = re.findall(r"[\w'’-]+", sentence)
+    for i, word in enumerate(words[:-1]):
+        if not word[:1].isupper() or not content_terms(word) or content_terms(word)[0] not in roles:
+            continue
+        name = []
+        for nxt in words[i + 1 : i + 4]:
+            if not nxt[:1].isupper():
+                break
+            name.append(nxt)
+        # A name the question already holds ("Vladimir Putin" when it asks about Putin) is no
+        # holder of the role asked about.
+        if name and not any(content_terms(n) and content_terms(n)[0] in asked for n in name):
+            found.add(" ".join(n.lower() for n in name))
+    return found
+
+
+def _role_update(request: Request, best: Candidate, cands: list[Candidate]) -> list[Candidate]:
+    """For who-questions whose answer changed between reports (a new president), put the newest
+    report's holder of the asked-about role first and the earlier one second."""
+    evidence, question = request.evidence, request.question
+    holders = role_holders(best.sentence, question)
+    if not holders:
+        return []
+    best_date = effective_date(evidence[best.index])
+    newest: Candidate | None = None
+    for cand in cands[1:15]:
+        other = role_holders(cand.sentence, question)
+        date = effective_date(evidence[cand.index])
+        if not other or other & holders or not date or (best_date and date <= best_date):
+            continue
+        if newest is None or date > (effective_date(evidence[newest.index]) or ""):
+            newest = cand
+    return [newest, best] if newest else []
+
+
 def select(request: Request) -> list[Candidate]:
     """The sentences to answer with: the best one, plus one from another report when it adds
-    a different dated view (time-sensitive or conflicting sources) or more of the answer.
+    a differently dated view (the answer changed over time, or the reports disagree).
     """
     cands = [c for c in request.candidates if c.novel]
     if not cands:
         return []
     best = cands[0]
     evidence = request.evidence
+    if request.question.answer_type == "person":
+        # A who-question is best answered by a sentence that names a holder of the asked role.
+        holders = [c for c in cands[:8] if c.qualified and role_holders(c.sentence,
+                                                                        request.question)]
+        if holders and not role_holders(best.sentence, request.question):
+            if request.question.wants_recent:
+                holders.sort(key=lambda c: effective_date(evidence[c.index]) or "", reverse=True)
+            best = holders[0]
+            cands = [best, *[c for c in cands if c is not best]]
+        updated = _role_update(request, best, cands)
+        if updated:
+            return updated
     chosen = [best]
     for cand in cands[1:8]:
         if cand.score < SECOND_SENTENCE_RATIO * best.score:
             break
-        if not cand.typed and best.typed:
+        if not cand.qualified or (not cand.typed and best.typed):
             continue
         if _same_story(evidence[cand.index], evidence[best.index]):
             continue
         if containment(cand.sentence, best.sentence) >= 0.5:
+            continue
+        # A second report is worth showing when it is dated differently: the answer may have
+        # changed between them (or the two disagree), and the reader should see both.
+        d1, d2 = effective_date(evidence[cand.index]), effective_date(evidence[best.index])
+        if not d1 or not d2 or d1 == d2:
             continue
         chosen.append(cand)
         break
@@ -60,16 +133,17 @@ def select(request: Request) -> list[Candidate]:
 
 
 def _is_newer(a: Evidence, b: Evidence) -> bool:
-    return bool(a.published and (not b.published or a.published > b.published))
+    da, db = effective_date(a), effective_date(b)
+    return bool(da and (not db or da > db))
 
 
 def _newest_first(chosen: list[Candidate], evidence: list[Evidence]) -> list[Candidate]:
-    return sorted(chosen, key=lambda c: evidence[c.index].published or "", reverse=True)
+    return sorted(chosen, key=lambda c: effective_date(evidence[c.index]) or "", reverse=True)
 
 
 def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
     """Join chosen sentences with their markers; dated when their reports' dates differ."""
-    dates = {evidence[c.index].published for c in chosen}
+    dates = {effective_date(evidence[c.index]) for c in chosen}
     dated = len(chosen) > 1 and len(dates) > 1 and None not in dates
     parts = []
     for pos, cand in enumerate(chosen):
@@ -78,7 +152,7 @@ def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
         body = text.rstrip(".!?")
         marker = f"[{cand.index + 1}]"
         if dated:
-            when = human_date(evidence[cand.index].published)
+            when = human_date(effective_date(evidence[cand.index]))
             prefix = f"As of {when}: " if pos == 0 else f"Earlier, on {when}: "
             body = prefix + body
         parts.append(f"{body} {marker}{end}")

@@ -1,0 +1,83 @@
+"""The eval suite: datasets load, reports are written, and the gate catches a broken answerer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from evals.datasets import DatasetError, load_dataset, load_items
+from evals.report import gate, write
+from evals.runner import Config, run
+from rag.answerers import Request
+
+DATASETS = Path(__file__).resolve().parents[1] / "evals" / "datasets"
+
+
+class FirstChunkAnswerer:
+    """Deliberately broken: answers with the start of the first retrieved chunk."""
+
+    name = "first-chunk"
+
+    def answer(self, request: Request) -> str:
+        return request.evidence[0].text.split(". ")[0] + " [1]."
+
+    def stream(self, request: Request) -> Iterator[str]:
+        yield self.answer(request)
+
+
+def test_gold_sets_follow_the_schema() -> None:
+    news = load_items(DATASETS / "news.jsonl")
+    assert len(news) >= 50
+    kinds = {item.type for item in news}
+    assert kinds >= {"factoid", "list", "yesno", "number", "date", "multi_doc", "time_sensitive",
+                     "conflict", "unanswerable", "follow_up"}
+    assert any(i.question == "When did the presidents agree to draft the treaty?" for i in news)
+    assert all(i.dialogue for i in news if i.type == "follow_up")
+    assert all(not i.answers and not i.sources for i in news if i.type == "unanswerable")
+    example = load_items(DATASETS / "example.jsonl")
+    assert {i.type for i in example} >= {"factoid", "number", "unanswerable", "follow_up"}
+
+
+def test_bad_dataset_rows_are_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "type": "factoid", "question": "Q?", "answers": []}\n')
+    with pytest.raises(DatasetError, match="needs answers"):
+        load_items(bad)
+    with pytest.raises(DatasetError, match="--corpus"):
+        load_dataset(str(bad))
+
+
+@pytest.mark.slow
+def test_extractive_passes_the_gate_and_writes_reports(make_assistant, news_corpus,
+                                                        tmp_path: Path) -> None:
+    dataset = load_dataset("news", corpus=str(news_corpus))
+    result = run(make_assistant(collection="eval_news"), dataset, Config("extractive"))
+    paths = write(result, tmp_path / "out", "news", "pytest")
+    assert all(p.is_file() and p.stat().st_size > 0 for p in paths.values())
+    rows = [json.loads(line) for line in paths["results.jsonl"].read_text().splitlines()]
+    assert len(rows) == len(dataset.items)
+    assert gate(result.summary, "news", "extractive") == []
+    overall = result.summary["overall"]
+    assert overall["support"] == 1.0
+    assert overall["abstain_correct"] == 1.0
+
+
+@pytest.mark.slow
+def test_gate_fails_for_a_broken_answerer(make_assistant, news_corpus) -> None:
+    dataset = load_dataset("news", corpus=str(news_corpus))
+    broken = make_assistant(answerer=FirstChunkAnswerer(), collection="eval_news")
+    result = run(broken, dataset, Config("first-chunk"))
+    failures = gate(result.summary, "news", "extractive")
+    assert any(f.startswith(("own_accuracy", "fallback_rate")) for f in failures), failures
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_local_answerer_passes_the_gate(make_assistant, news_corpus) -> None:
+    dataset = load_dataset("news", corpus=str(news_corpus))
+    result = run(make_assistant(collection="eval_news", answerer_name="local"), dataset,
+                 Config("local", answerer="local"))
+    assert gate(result.summary, "news", "local") == []
