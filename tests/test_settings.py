@@ -1,0 +1,39 @@
+"""Settings: one typed object, documented in .env.example, read from .env and the environment."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from rag import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_env_example_documents_every_setting() -> None:
+    text = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^RAG_([A-Z_]+)=", text, re.MULTILINE))
+    fields = {name.upper() for name in Settings.model_fields}
+    assert listed == fields
+    # every setting has a comment right above it (or above its group)
+    assert text.count("\n# ") >= len(fields) // 2
+
+
+def test_env_file_and_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("RAG_TOP_K=7\nRAG_ANSWERER=local\nRAG_CHROMA_HOST=\n")
+    monkeypatch.chdir(tmp_path)
+    settings = Settings()
+    assert settings.top_k == 7 and settings.answerer == "local" and settings.chroma_host is None
+    monkeypatch.setenv("RAG_TOP_K", "3")
+    assert Settings().top_k == 3
+    assert Settings(top_k=9).top_k == 9
+
+
+def test_bad_values_are_rejected_with_the_field_name() -> None:
+    with pytest.raises(ValidationError, match="answerer"):
+        Settings(answerer="gpt-9")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="top_k"):
+        Settings(top_k=0)
