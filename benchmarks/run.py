@@ -1,0 +1,328 @@
+"""Speed benchmarks, side by side with plain llama-index, in one run.
+
+    python -m benchmarks.run [--sizes news,realtimeqa,scaled] [--scaled-chunks 50000]
+                             [--queries 40] [--out reports/bench]
+
+Prints a Markdown table and writes `report.md`, `results.json` and `latency.png`. Each ingest runs
+in its own process so that its peak memory (max RSS) is its own. Machine facts go in the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM, Python {sys.version.split()[0]}"
+
+
+def pct(values: list[float], p: float) -> float:
+    from evals.metrics import percentile
+
+    return percentile(values, p)
+
+
+# ---- corpora ----------------------------------------------------------------------------------
+
+
+def corpus(name: str, work: Path, scaled_chunks: int) -> Path:
+    """The folder of a benchmark corpus (built under `work` when needed)."""
+    from evals.datasets import realtimeqa_dir, shared_dir
+
+    if name == "news":
+        return shared_dir() / "corpus" / "news"
+    rtqa = realtimeqa_dir(ROOT / ".rag" / "benchmarks") / "docs"
+    if name == "realtimeqa":
+        return rtqa
+    return scaled_corpus(rtqa, work / "scaled", scaled_chunks)
+
+
+def scaled_corpus(source: Path, out: Path, chunks: int) -> Path:
+    """Variants of the RealTime QA articles until the corpus holds about `chunks` chunks.
+
+    A variant rotates an article's paragraphs and shifts its numbers, so every file is distinct
+    (no unchanged-file shortcut) while the vocabulary, and so retrieval, stays realistic.
+    """
+    marker = out / f".built-{chunks}"
+    if marker.exists():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    articles = [p.read_text() for p in sorted(source.glob("*.txt"))]
+    approx_chunks = sum(max(1, len(a.split()) // 150) for a in articles)  # ~150 words a chunk
+    variants = max(1, -(-chunks // approx_chunks))
+    for v in range(variants):
+        for i, text in enumerate(articles):
+            paras = [p for p in text.split("\n\n") if p.strip()]
+            k = v % max(len(paras), 1)
+            body = "\n\n".join(paras[k:] + paras[:k])
+            body = re.sub(r"\d+", lambda m, v=v: str(int(m.group(0)) + v), body)
+            (out / f"v{v:03d}_{i:04d}.txt").write_text(body)
+    marker.touch()
+    return out
+
+
+# ---- measurements (each in a child process) ---------------------------------------------------
+
+
+def child(args: list[str]) -> dict[str, Any]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    out = subprocess.run([sys.executable, "-m", "benchmarks.run", "--child", *args], env=env,
+                         capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"benchmark step {args} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_ingest(folder: str, store: str, baseline: bool) -> dict[str, Any]:
+    from rag import Assistant, Settings
+
+    settings = Settings(data_dir=Path(store), collection="bench")
+    assistant = Assistant.from_settings(settings)
+    base_rss = _rss_mb()
+    if baseline:
+        from evals.baseline import build_index
+        from evals.datasets import Dataset
+
+        started = time.perf_counter()
+        index, _ = build_index(assistant, Dataset("bench", [], Path(folder)))
+        seconds = time.perf_counter() - started
+        nodes = list(index.docstore.docs.values())
+        docs = len({n.ref_doc_id for n in nodes})
+        texts = [n.get_content() for n in nodes]
+        return {"seconds": seconds, "docs": docs, "chunks": len(nodes),
+                "tokens": sum(min(len(assistant.embedder.tokenize(t)), 254) for t in texts),
+                "peak_rss_mb": _rss_mb(), "model_rss_mb": base_rss}
+    started = time.perf_counter()
+    report = assistant.ingest([folder])
+    seconds = time.perf_counter() - started
+    chunks = assistant.store.all_chunks()
+    texts = [c.text for c in chunks]
+    result = {"seconds": seconds, "docs": report.added + report.updated,
+              "chunks": report.chunks_added, "peak_rss_mb": _rss_mb(), "model_rss_mb": base_rss,
+              "tokens": sum(min(len(assistant.embedder.tokenize(t)), 254) for t in texts)}
+    # The raw bound: the embedder alone on the same texts the pipeline embedded.
+    from rag.indexer import EMBED_BATCH_CHUNKS
+
+    titled = [f"{c.metadata.get('title')}\n{c.text}" if c.metadata.get("title") else c.text
+              for c in chunks]
+    started = time.perf_counter()
+    model = assistant.embedder.llama_embedding._model
+    model.encode(titled, batch_size=EMBED_BATCH_CHUNKS, normalize_embeddings=True,
+                 show_progress_bar=False)
+    result["raw_embed_seconds"] = time.perf_counter() - started
+    return result
+
+
+def measure_queries(store: str, folder: str, n: int, answerers: list[str]) -> dict[str, Any]:
+    from rag import Assistant, Settings
+
+    settings = Settings(data_dir=Path(store), collection="bench")
+    assistant = Assistant.from_settings(settings)
+    questions = sample_questions(folder, n)
+    out: dict[str, Any] = {"questions": len(questions)}
+    assistant.retriever.retrieve("warm up", top_k=5)  # builds BM25 once, loads the model
+    for mode in ("hybrid", "dense", "bm25"):
+        times = []
+        for q in questions:
+            started = time.perf_counter()
+            assistant.retriever.retrieve(q, top_k=5, mode=mode)
+            times.append(time.perf_counter() - started)
+        out[f"retrieval_{mode}"] = {"p50": pct(times, 50), "p95": pct(times, 95)}
+    for name in answerers:
+        sibling = assistant.with_answerer(name)
+        totals, first = [], []
+        for q in questions[: (n if name == "extractive" else max(5, n // 4))]:
+            started = time.perf_counter()
+            ttft = None
+            for event in sibling.stream(q):
+                if event.kind == "token" and ttft is None:
+                    ttft = time.perf_counter() - started
+            totals.append(time.perf_counter() - started)
+            first.append(ttft if ttft is not None else totals[-1])
+        out[f"answer_{name}"] = {"p50": pct(totals, 50), "p95": pct(totals, 95),
+                                 "ttft_p50": pct(first, 50), "ttft_p95": pct(first, 95)}
+    out["baseline_fusion"] = baseline_fusion_latency(assistant, folder, questions)
+    return out
+
+
+def baseline_fusion_latency(assistant: Any, folder: str, questions: list[str]) -> dict[str, float]:
+    """llama-index's QueryFusionRetriever (dense + BM25, reciprocal rank) over the same store."""
+    from llama_index.core import VectorStoreIndex
+    from llama_index.core.retrievers import QueryFusionRetriever
+    from llama_index.core.schema import TextNode
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    index = VectorStoreIndex.from_vector_store(assistant.store.vectors,
+                                               embed_model=assistant.embedder.llama_embedding)
+    nodes = [TextNode(id_=c.chunk_id, text=c.text) for c in assistant.store.all_chunks()]
+    bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=30)
+    fusion = QueryFusionRetriever([index.as_retriever(similarity_top_k=30), bm25],
+                                  similarity_top_k=5, num_queries=1, mode="reciprocal_rerank",
+                                  use_async=False)
+    fusion.retrieve("warm up")
+    times = []
+    for q in questions:
+        started = time.perf_counter()
+        fusion.retrieve(q)
+        times.append(time.perf_counter() - started)
+    return {"p50": pct(times, 50), "p95": pct(times, 95)}
+
+
+def sample_questions(folder: str, n: int) -> list[str]:
+    """Questions for the corpus: RealTime QA's own, or the news gold set's."""
+    from evals.datasets import DATASETS, load_items, realtimeqa_dir
+
+    if "news" in folder:
+        items = load_items(DATASETS / "news.jsonl")
+        questions = [i.question for i in items]
+    else:
+        qa = realtimeqa_dir(ROOT / ".rag" / "benchmarks") / "qa.jsonl"
+        questions = [json.loads(line)["question"] for line in qa.read_text().splitlines()]
+    random.Random(0).shuffle(questions)
+    return questions[:n]
+
+
+# ---- the report -------------------------------------------------------------------------------
+
+
+def run(sizes: list[str], scaled_chunks: int, n_queries: int, out: Path,
+        answerers: list[str]) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
+    results: dict[str, Any] = {"machine": machine(), "command": " ".join(sys.argv), "sizes": {}}
+    for size in sizes:
+        folder = corpus(size, ROOT / ".rag" / "benchmarks", scaled_chunks)
+        store = work / size
+        ours = child(["ingest", str(folder), str(store)])
+        base = child(["baseline", str(folder), str(work / f"{size}-baseline")]) \
+            if size != "scaled" else None
+        queries = child(["queries", str(store), str(folder), str(n_queries), ",".join(answerers)])
+        results["sizes"][size] = {"ours": ours, "baseline": base, "queries": queries}
+        print(f"{size}: ingested {ours['docs']} docs / {ours['chunks']} chunks in "
+              f"{ours['seconds']:.1f}s", file=sys.stderr)
+    shutil.rmtree(work, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    text = markdown(results)
+    (out / "report.md").write_text(text)
+    chart(results, out / "latency.png")
+    print(text)
+    return results
+
+
+def markdown(results: dict[str, Any]) -> str:
+    lines = [f"Machine: {results['machine']}", f"Command: `{results['command']}`", "",
+             "### Ingest", "",
+             "| corpus | pipeline | docs | chunks | seconds | docs/s | chunks/s | embedded tokens/s "
+             "| peak RSS MB | overhead vs raw embedder |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for size, r in results["sizes"].items():
+        for label, m in (("ours", r["ours"]), ("llama-index", r["baseline"])):
+            if not m:
+                continue
+            overhead = (f"{m['seconds'] / m['raw_embed_seconds']:.2f}x"
+                        if m.get("raw_embed_seconds") else "–")
+            lines.append(
+                f"| {size} | {label} | {m['docs']} | {m['chunks']} | {m['seconds']:.1f} | "
+                f"{m['docs'] / m['seconds']:.1f} | {m['chunks'] / m['seconds']:.1f} | "
+                f"{m['tokens'] / m['seconds']:.0f} | {m['peak_rss_mb']:.0f} | {overhead} |")
+    lines += ["", "### Query latency (ms; p50 / p95)", "",
+              "| corpus | chunks | hybrid retrieval | dense | bm25 | llama-index fusion | "
+              "extractive end to end | local end to end | local first token |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for size, r in results["sizes"].items():
+        q = r["queries"]
+
+        def cell(key: str, sub: str = "p50", sub2: str = "p95", q: dict[str, Any] = q) -> str:
+            if key not in q:
+                return "–"
+            return f"{q[key][sub] * 1000:.0f} / {q[key][sub2] * 1000:.0f}"
+
+        lines.append(f"| {size} | {r['ours']['chunks']} | {cell('retrieval_hybrid')} | "
+                     f"{cell('retrieval_dense')} | {cell('retrieval_bm25')} | "
+                     f"{cell('baseline_fusion')} | {cell('answer_extractive')} | "
+                     f"{cell('answer_local')} | {cell('answer_local', 'ttft_p50', 'ttft_p95')} |")
+    return "\n".join(lines) + "\n"
+
+
+def chart(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = list(results["sizes"])
+    xs = [results["sizes"][s]["ours"]["chunks"] for s in sizes]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for key, label in (("retrieval_hybrid", "hybrid retrieval"), ("baseline_fusion",
+                                                                   "llama-index fusion"),
+                       ("answer_extractive", "extractive end to end")):
+        ys = [results["sizes"][s]["queries"].get(key, {}).get("p95", float("nan")) * 1000
+              for s in sizes]
+        ax.plot(xs, ys, marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("chunks in the store")
+    ax.set_ylabel("p95 latency (ms)")
+    ax.legend()
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--child":
+        kind, *rest = argv[1:]
+        if kind == "ingest":
+            result = measure_ingest(rest[0], rest[1], baseline=False)
+        elif kind == "baseline":
+            result = measure_ingest(rest[0], rest[1], baseline=True)
+        else:
+            result = measure_queries(rest[0], rest[1], int(rest[2]),
+                                     [a for a in rest[3].split(",") if a])
+        print(json.dumps(result))
+        return 0
+    parser = argparse.ArgumentParser(prog="rag bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="news,realtimeqa,scaled")
+    parser.add_argument("--scaled-chunks", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--answerers", default="extractive,local")
+    parser.add_argument("--out", default="reports/bench")
+    args = parser.parse_args(argv)
+    run(args.sizes.split(","), args.scaled_chunks, args.queries, Path(args.out),
+        args.answerers.split(","))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main"]
