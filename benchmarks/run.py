@@ -60,6 +60,13 @@ def corpus(name: str, work: Path, scaled_chunks: int) -> Path:
     return scaled_corpus(rtqa, work / "scaled", scaled_chunks)
 
 
+def _shift(by: int) -> Any:
+    def shift(match: re.Match[str]) -> str:
+        return str(int(match.group(0)) + by)
+
+    return shift
+
+
 def scaled_corpus(source: Path, out: Path, chunks: int) -> Path:
     """Variants of the RealTime QA articles until the corpus holds about `chunks` chunks.
 
@@ -79,7 +86,7 @@ def scaled_corpus(source: Path, out: Path, chunks: int) -> Path:
             paras = [p for p in text.split("\n\n") if p.strip()]
             k = v % max(len(paras), 1)
             body = "\n\n".join(paras[k:] + paras[:k])
-            body = re.sub(r"\d+", lambda m, v=v: str(int(m.group(0)) + v), body)
+            body = re.sub(r"\d+", _shift(v), body)
             (out / f"v{v:03d}_{i:04d}.txt").write_text(body)
     marker.touch()
     return out
@@ -177,15 +184,17 @@ def baseline_fusion_latency(assistant: Any, folder: str, questions: list[str]) -
     """llama-index's QueryFusionRetriever (dense + BM25, reciprocal rank) over the same store."""
     from llama_index.core import VectorStoreIndex
     from llama_index.core.retrievers import QueryFusionRetriever
-    from llama_index.core.schema import TextNode
+    from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
+    from llama_index.core.schema import BaseNode, TextNode
     from llama_index.retrievers.bm25 import BM25Retriever
 
     index = VectorStoreIndex.from_vector_store(assistant.store.vectors,
                                                embed_model=assistant.embedder.llama_embedding)
-    nodes = [TextNode(id_=c.chunk_id, text=c.text) for c in assistant.store.all_chunks()]
+    nodes: list[BaseNode] = [TextNode(id_=c.chunk_id, text=c.text)
+                             for c in assistant.store.all_chunks()]
     bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=30)
     fusion = QueryFusionRetriever([index.as_retriever(similarity_top_k=30), bm25],
-                                  similarity_top_k=5, num_queries=1, mode="reciprocal_rerank",
+                                  similarity_top_k=5, num_queries=1, mode=FUSION_MODES.RECIPROCAL_RANK,
                                   use_async=False)
     fusion.retrieve("warm up")
     times = []

@@ -151,10 +151,9 @@ def summarize(rows: list[dict[str, Any]], ingest_s: float = 0.0) -> dict[str, An
         out["total_p95_s"] = m.percentile(total, 95)
         return out
 
-    summary = {"overall": block(rows), "ingest_s": ingest_s, "by_type": {}}
-    for kind in sorted({r["type"] for r in rows}):
-        summary["by_type"][kind] = block([r for r in rows if r["type"] == kind])
-    return summary
+    by_type = {kind: block([r for r in rows if r["type"] == kind])
+               for kind in sorted({r["type"] for r in rows})}
+    return {"overall": block(rows), "ingest_s": ingest_s, "by_type": by_type}
 
 
 def settings_for(base: Settings, dataset: Dataset, config: Config) -> Settings:

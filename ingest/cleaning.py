@@ -99,7 +99,7 @@ def remove_chrome(text: str) -> str:
 
     # Navigation blocks: three or more short labels in a row.
     run: list[int] = []
-    for i in nonempty + [-1]:
+    for i in [*nonempty, -1]:
         if i >= 0 and _is_short_label(lines[i]):
             run.append(i)
             continue
@@ -127,15 +127,9 @@ def remove_chrome(text: str) -> str:
         for pos, i in enumerate(nonempty):
             if chrome[i] or is_sentence(lines[i]):
                 continue
-            before = chrome[nonempty[pos - 1]] if pos > 0 else None
-            after = chrome[nonempty[pos + 1]] if pos + 1 < len(nonempty) else None
-            edge_before = before is None
-            edge_after = after is None
-            if (before or edge_before) and (after or edge_after) and not (edge_before and edge_after):
-                if edge_before or edge_after:
-                    # At the edge of the page, only when the other side is chrome.
-                    if not (before or after):
-                        continue
+            # Neighbours that exist (the page's edge counts as neither side) must all be chrome.
+            sides = [chrome[nonempty[p]] for p in (pos - 1, pos + 1) if 0 <= p < len(nonempty)]
+            if sides and all(sides):
                 chrome[i] = True
                 changed = True
 

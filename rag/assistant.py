@@ -19,7 +19,7 @@ from .retrieval import Retriever
 from .settings import Settings
 from .store import Store
 from .support import Candidate, SentenceScorer, make_idf
-from .types import Answer, DocumentInfo, Evidence, IngestReport, StreamEvent
+from .types import Answer, Citation, DocumentInfo, Evidence, IngestReport, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ class Assistant:
     def _finish(self, answer: Answer, raw: str, request: Request) -> None:
         """Check the draft's citations; fall back to extractive sentences if nothing survives."""
         question = request.question
-        text, citations, flagged = ("", [], [])
+        text, citations, flagged = "", list[Citation](), list[str]()
         if raw.strip() and not is_abstention(raw):
             text, citations, flagged = self.checker.verify(raw, request.evidence, question.text)
         from .question import satisfies

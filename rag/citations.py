@@ -78,10 +78,7 @@ def facts_supported(sentence: str, source: str, allowed: str = "") -> bool:
         parts = [p for p in re.split(r"[-']", name) if p]
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
-    for month in _MONTHS.findall(sentence):
-        if month.lower() not in src_tokens:
-            return False
-    return True
+    return all(month.lower() in src_tokens for month in _MONTHS.findall(sentence))
 
 
 @dataclass

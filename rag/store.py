@@ -185,11 +185,11 @@ class Store:
         minhash: str,
     ) -> None:
         """Replace a document's chunks and commit its record last (see the module docstring)."""
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+        from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 
         doc_id = document.doc_id
         doc_hash = document.content_hash
-        nodes = []
+        nodes: list[BaseNode] = []
         for chunk, embedding in zip(chunks, embeddings, strict=True):
             node = TextNode(
                 id_=chunk.chunk_id,

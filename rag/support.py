@@ -139,8 +139,8 @@ class SentenceScorer:
             weights = {**weights, focus: weights[focus] * 2}
         unseen = [t for t, w in question.terms.items()
                   if w >= 1.0 and self.doc_freq and not self.doc_freq.get(t)]
-        for cand, match, stems, lit in zip(out, matches, exact, literal, strict=True):
-            sentence_match = {t: (v if v >= 0.8 or t in stems else 0.0) for t, v in match.items()}
+        for cand, match, own, lit in zip(out, matches, exact, literal, strict=True):
+            sentence_match = {t: (v if v >= 0.8 or t in own else 0.0) for t, v in match.items()}
             cand.lexical = _coverage(weights, match)
             # What the main clause asks must be in the sentence itself, not only around it.
             cand.in_sentence = _coverage(main, sentence_match)

@@ -19,11 +19,11 @@ from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import gradio as gr  # noqa: E402
+import gradio as gr
 
-from ingest import SUPPORTED_SUFFIXES  # noqa: E402
-from rag import Answer, Assistant, RagError  # noqa: E402
-from rag.types import Citation, Evidence  # noqa: E402
+from ingest import SUPPORTED_SUFFIXES
+from rag import Answer, Assistant, RagError
+from rag.types import Citation, Evidence
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,8 @@ Deterministic, fast, and it cannot invent anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import re
+from collections.abc import Iterator
 
 from ingest import containment
 

@@ -150,6 +150,8 @@ class OpenAIGenerator:
                 temperature=self.temperature, stream=True,
             )
             for part in stream:
+                if isinstance(part, tuple):
+                    continue
                 if part.choices and part.choices[0].delta and part.choices[0].delta.content:
                     yield part.choices[0].delta.content
         except openai.APIConnectionError as exc:
