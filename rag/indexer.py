@@ -175,9 +175,9 @@ class Indexer:
             for other in lsh.query(sig):
                 groups.union(doc_id, other)
             lsh.insert(doc_id, sig)
-        got = self.store._docs.get(ids=ids, include=["embeddings"])
-        matrix = np.asarray(got["embeddings"], dtype=np.float32)
-        order = list(got["ids"])
+        vectors = self.store.doc_embeddings(ids)
+        order = list(vectors)
+        matrix = np.asarray([vectors[d] for d in order], dtype=np.float32).reshape(len(order), -1)
         for start in range(0, len(order), 1024):
             sims = matrix[start : start + 1024] @ matrix.T
             rows, cols = np.nonzero(sims >= DOC_DUPLICATE_COSINE)

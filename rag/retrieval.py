@@ -238,15 +238,14 @@ class Retriever:
         missing = [cid for cid in ids if cid not in cosines]
         if not missing:
             return
-        got = self.store._chunks.get(ids=missing, include=["embeddings"])
-        for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
+        for cid, emb in self.store.embeddings(missing).items():
             cosines[cid] = float(sum(a * b for a, b in zip(query_embedding, emb, strict=True)))
 
     def _collapse(self, evidence: list[Evidence]) -> list[Evidence]:
         """Fold chunks that repeat an earlier (higher-ranked) chunk into it, keeping their sources."""
         if len(evidence) < 2:
             return evidence
-        embeddings = self._embeddings([e.chunk_id for e in evidence])
+        embeddings = self.store.embeddings([e.chunk_id for e in evidence])
         kept: list[Evidence] = []
         for item in evidence:
             target = None
@@ -296,10 +295,6 @@ class Retriever:
                 item.text = "\n".join(item.text[a:b] for a, b in keep)
             out.append(item)
         return out
-
-    def _embeddings(self, ids: list[str]) -> dict[str, list[float]]:
-        got = self.store._chunks.get(ids=ids, include=["embeddings"])
-        return {cid: list(e) for cid, e in zip(got["ids"], got["embeddings"], strict=True)}
 
 
 def _cos(a: list[float] | None, b: list[float] | None) -> float:

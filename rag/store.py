@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,31 +82,54 @@ class Store:
         collection: the collection name; the registry lives in `<collection>__docs`.
     """
 
-    def __init__(self, client: Any, collection: str) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
+    def __init__(self, client: Any, collection: str,
+                 reopen: Callable[[], Any] | None = None) -> None:
         self.client = client
         self.name = collection
-        space = {"hnsw:space": "cosine"}
-        try:
-            self._chunks = client.get_or_create_collection(
-                collection, metadata=space, embedding_function=None
-            )
-            self._docs = client.get_or_create_collection(
-                f"{collection}__docs", metadata=space, embedding_function=None
-            )
-        except Exception as exc:
-            raise StoreError(f"Could not open collection '{collection}': {exc}") from exc
-        self.vectors = ChromaVectorStore(chroma_collection=self._chunks)
+        self._reopen = reopen
+        self._connect(client)
         self._lock = threading.RLock()
+        self._own_writes = 0  # writes this process made since the registry was last read
         self._registry: dict[str, dict[str, Any]] | None = None
         self._registry_at = 0.0
         self._registry_count = -1
         self.version = 0  # bumps whenever this process sees the registry change
 
+    def _connect(self, client: Any) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        space = {"hnsw:space": "cosine"}
+        try:
+            self._chunks = client.get_or_create_collection(
+                self.name, metadata=space, embedding_function=None
+            )
+            self._docs = client.get_or_create_collection(
+                f"{self.name}__docs", metadata=space, embedding_function=None
+            )
+        except Exception as exc:
+            raise StoreError(f"Could not open collection '{self.name}': {exc}") from exc
+        self.client = client
+        self.vectors = ChromaVectorStore(chroma_collection=self._chunks)
+
+    def _reload(self) -> None:
+        """Reopen an embedded store after another process wrote to it.
+
+        An embedded Chroma client keeps its vector index in memory; documents another process
+        (`rag ingest` beside a running UI) adds would be listed but not searchable until the
+        index is read again from disk.
+        """
+        if self._reopen is None:
+            return
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        self._connect(self._reopen())
+        log.info("reloaded the store after another process changed it")
+
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
-        return cls(open_client(settings), settings.collection)
+        reopen = None if settings.chroma_host else (lambda: open_client(settings))
+        return cls(open_client(settings), settings.collection, reopen)
 
     # ---- the registry of committed documents -------------------------------------------
 
@@ -126,7 +149,10 @@ class Store:
                 for doc_id, meta in zip(ids, metas, strict=True):
                     records[doc_id] = dict(meta or {})
             if records != self._registry:
+                if self._registry is not None and not self._own_writes:
+                    self._reload()
                 self.version += 1
+            self._own_writes = 0
             self._registry, self._registry_at, self._registry_count = records, now, count
             return records
 
@@ -134,6 +160,7 @@ class Store:
         with self._lock:
             self._registry_at = 0.0
             self._registry_count = -1
+            self._own_writes += 1
 
     @staticmethod
     def _paged(collection: Any, include: list[str], where: dict | None = None,
@@ -206,6 +233,7 @@ class Store:
                     "position": chunk.position,
                     "start": chunk.start,
                     "doc_hash": doc_hash,
+                    "chunk_hash": chunk.content_hash,
                 },
             )
             node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc_id)
@@ -314,6 +342,34 @@ class Store:
             offset += 5000
         return out
 
+    def embeddings(self, chunk_ids: list[str]) -> dict[str, list[float]]:
+        """Stored embeddings of some chunks (those that exist)."""
+        if not chunk_ids:
+            return {}
+        got = self._retrying(lambda: self._chunks.get(ids=chunk_ids, include=["embeddings"]))
+        return {cid: list(e) for cid, e in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def doc_embeddings(self, doc_ids: list[str]) -> dict[str, list[float]]:
+        """Mean chunk embedding of each document (for grouping near-duplicate stories)."""
+        out: dict[str, list[float]] = {}
+        for start in range(0, len(doc_ids), 5000):
+            ids = doc_ids[start : start + 5000]
+            got = self._retrying(lambda ids=ids: self._docs.get(ids=ids, include=["embeddings"]))
+            out.update({d: list(e) for d, e in zip(got["ids"], got["embeddings"], strict=True)})
+        return out
+
+    def _retrying(self, call: Callable[[], Any]) -> Any:
+        """Run a read; if the in-memory index is stale (another process wrote), reload once."""
+        try:
+            return call()
+        except Exception as exc:
+            if self._reopen is None:
+                raise StoreError(f"Could not read the store: {exc}") from exc
+            log.info("store read failed (%s); reloading and retrying", exc)
+            with self._lock:
+                self._reload()
+            return call()
+
     def get_chunks(self, chunk_ids: list[str]) -> list[StoredChunk]:
         if not chunk_ids:
             return []
@@ -335,7 +391,8 @@ class Store:
         if total == 0:
             return []
         query = VectorStoreQuery(query_embedding=embedding, similarity_top_k=min(n, total))
-        result = self.vectors.query(query, where=where) if where else self.vectors.query(query)
+        result = self._retrying(
+            lambda: self.vectors.query(query, where=where) if where else self.vectors.query(query))
         hits: list[tuple[StoredChunk, float]] = []
         for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
             meta = dict(node.metadata)

@@ -147,3 +147,13 @@ def test_ask_works_while_another_process_ingests(tmp_path: Path) -> None:
     import json
 
     assert len(json.loads(docs.stdout)) == 66
+
+
+def test_load_concurrent_clients_while_another_process_ingests(tmp_path: Path) -> None:
+    from benchmarks.load import run
+
+    result = run(clients=8, seconds=15, out=tmp_path / "load")
+    assert result["requests"] >= 8
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["mixed_up"] == 0, result["mixup_samples"]
+    assert result["ingest_ok"] and result["ui_sees_new_documents"]

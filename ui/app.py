@@ -210,7 +210,7 @@ class ChatApp:
     def sources(self) -> list[str]:
         return [d.source for d in self.assistant.documents()]
 
-    def upload(self, files: list[Any] | None, progress: gr.Progress | None = None
+    def upload(self, files: list[Any] | None, progress: gr.Progress = gr.Progress()  # noqa: B008
                ) -> tuple[str, list[list[Any]], Any]:
         """Copy uploads into the data dir and ingest them; return the report and the tables."""
         if not files:
@@ -236,8 +236,7 @@ class ChatApp:
         lines = ["### Ingest report", ""]
         if paths:
             def tick(source: str, done: int, total: int) -> None:
-                if progress is not None:
-                    progress((done, total), desc=f"ingesting {source}")
+                progress((done, total), desc=f"ingesting {source}")
 
             try:
                 report = self.assistant.ingest(paths, progress=tick)
