@@ -354,7 +354,11 @@ class Store:
         out: dict[str, list[float]] = {}
         for start in range(0, len(doc_ids), 5000):
             ids = doc_ids[start : start + 5000]
-            got = self._retrying(lambda ids=ids: self._docs.get(ids=ids, include=["embeddings"]))
+
+            def read(ids: list[str] = ids) -> Any:
+                return self._docs.get(ids=ids, include=["embeddings"])
+
+            got = self._retrying(read)
             out.update({d: list(e) for d, e in zip(got["ids"], got["embeddings"], strict=True)})
         return out
 
