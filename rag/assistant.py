@@ -68,6 +68,8 @@ class Assistant:
         )
         self.retriever = Retriever(store, embedder, settings.candidates, settings.recency_weight)
         self.checker = CitationChecker(embedder)
+        self._scorer: SentenceScorer | None = None
+        self._scorer_version = -1
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
@@ -291,9 +293,17 @@ class Assistant:
                 and cand.support >= threshold)
 
     def scorer(self) -> SentenceScorer:
+        """The sentence scorer, with term statistics in step with the store (its word-vector
+        cache survives across questions)."""
         bm25 = self.retriever.bm25
         bm25.refresh()
-        return SentenceScorer(self.embedder, make_idf(bm25.doc_freq, bm25.n_docs), bm25.doc_freq)
+        if self._scorer is None or self._scorer_version != bm25.version:
+            if self._scorer is None:
+                self._scorer = SentenceScorer(self.embedder, make_idf({}, 0))
+            self._scorer.idf = make_idf(bm25.doc_freq, bm25.n_docs)
+            self._scorer.doc_freq = bm25.doc_freq
+            self._scorer_version = bm25.version
+        return self._scorer
 
 
 def abstention_text(question: str) -> str:

@@ -99,6 +99,11 @@ class Bm25Index:
         ]
 
     @property
+    def version(self) -> int:
+        """The store version this index was built from."""
+        return self._version
+
+    @property
     def chunks(self) -> list[StoredChunk]:
         self._ensure()
         return self._chunks
