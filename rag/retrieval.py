@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest import containment, jaccard
+from ingest import containment
 
 from .embeddings import Embedder
 from .store import Store, StoredChunk, date_int
@@ -208,7 +208,7 @@ class Retriever:
             for cid in ranked[: top_k * 4]
         ]
         if collapse:
-            evidence = self._collapse(evidence)
+            evidence = self._collapse(evidence, top_k)
         return RetrievalResult(
             evidence=evidence[:top_k],
             query_embedding=query_embedding,
@@ -246,7 +246,7 @@ class Retriever:
         for cid, emb in self.store.embeddings(missing).items():
             cosines[cid] = float(sum(a * b for a, b in zip(query_embedding, emb, strict=True)))
 
-    def _collapse(self, evidence: list[Evidence]) -> list[Evidence]:
+    def _collapse(self, evidence: list[Evidence], top_k: int) -> list[Evidence]:
         """Fold chunks that repeat an earlier (higher-ranked) chunk into it, keeping their sources."""
         if len(evidence) < 2:
             return evidence
@@ -268,32 +268,39 @@ class Retriever:
             elif all(s.doc_id != item.doc_id for s in target.also):
                 target.also.append(Source(item.doc_id, item.source, item.title, item.published,
                                           item.url, item.chunk_id))
-        return self._drop_repeated_sentences(kept)
+        # Sentence-level repeats only matter among what is shown; a few spares replace chunks
+        # that turn out to hold nothing new.
+        return self._drop_repeated_sentences(kept[: top_k + 3])
 
     @staticmethod
     def _drop_repeated_sentences(evidence: list[Evidence]) -> list[Evidence]:
         """Remove from lower-ranked chunks the sentences a higher-ranked chunk already holds
         (a rewrite repeating one sentence of the wire story); a chunk left with nothing new is
-        folded into the chunk that holds its sentences."""
+        dropped, its source recorded on the chunk that holds its sentences."""
+        from ingest.dedup import shingles
+
         from .text import sentence_spans
 
-        seen: list[tuple[str, Evidence]] = []
+        seen: list[tuple[set[str], Evidence]] = []
         out: list[Evidence] = []
         for item in evidence:
             spans = sentence_spans(item.text)
             keep: list[tuple[int, int]] = []
+            mine: list[set[str]] = []
             for a, b in spans:
                 sentence = item.text[a:b]
-                twin = next((ev for text, ev in seen if ev.doc_id != item.doc_id
-                             and len(sentence) > 40 and jaccard(sentence, text) >= 0.6), None)
+                sh = shingles(sentence)
+                mine.append(sh)
+                twin = None
+                if len(sentence) > 40 and sh:
+                    twin = next((ev for other, ev in seen if ev.doc_id != item.doc_id and other
+                                 and len(sh & other) / len(sh | other) >= 0.6), None)
                 if twin is None:
                     keep.append((a, b))
-                else:
-                    if all(s.doc_id != item.doc_id for s in twin.also):
-                        twin.also.append(Source(item.doc_id, item.source, item.title,
-                                                item.published, item.url, item.chunk_id))
-            for a, b in spans:
-                seen.append((item.text[a:b], item))
+                elif all(s.doc_id != item.doc_id for s in twin.also):
+                    twin.also.append(Source(item.doc_id, item.source, item.title,
+                                            item.published, item.url, item.chunk_id))
+            seen.extend((sh, item) for sh in mine)
             if not keep:
                 continue
             if len(keep) < len(spans):
