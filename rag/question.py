@@ -182,7 +182,7 @@ def satisfies(question: Question, sentence: str) -> bool:
 def _without(sentence: str, question: str) -> str:
     """The sentence without the words the question already has (a "35" in "Su-35" is no answer
     to "how many Su-35 jets")."""
-    asked = {w.lower() for w in re.findall(r"[\w'’]+", question)}
+    asked = {w.lower() for w in re.findall(r"[\w'’]+", question) if content_terms(w)}
     return " ".join(w for w in re.findall(r"[\w'’%/.$€£¥₹-]+", sentence)
                     if not any(part.lower() in asked for part in re.split(r"[-/]", w) if part))
 
