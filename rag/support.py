@@ -158,6 +158,8 @@ class SentenceScorer:
                 score *= 0.5
             if not cand.focus_ok:
                 score *= 0.8
+            elif focus and focus in own:
+                score *= 1.15  # names the very thing asked about ("nuclear programme")
             cand.score = score
             cand.support = min(1.0, 0.7 * cand.lexical + 0.3 * semantic)
         out.sort(key=lambda c: c.score, reverse=True)
