@@ -59,7 +59,8 @@ def build_index(assistant: Assistant, dataset: Dataset) -> tuple[Any, float]:
 
     started = time.perf_counter()
     reader = SimpleDirectoryReader(str(dataset.corpus), recursive=True,
-                                   exclude=["metadata.jsonl"], filename_as_id=True)
+                                   exclude=["metadata.jsonl"], filename_as_id=True,
+                                   exclude_hidden=False)
     documents = reader.load_data(show_progress=False)
     for doc in documents:
         doc.metadata = {"file_name": doc.metadata.get("file_name")}
