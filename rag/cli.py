@@ -162,10 +162,10 @@ def format_report(report: IngestReport) -> str:
         table.add_column(column)
     for f in report.files:
         table.add_row(f.status, f.source, str(f.chunks) if f.chunks else "", f.reason)
-    console = Console(record=True, width=110)
-    with console.capture():
+    console = Console(width=110)
+    with console.capture() as captured:
         console.print(table)
-    return console.export_text() + report.summary()
+    return captured.get() + report.summary()
 
 
 # ---- commands -------------------------------------------------------------------------------
