@@ -38,10 +38,6 @@ class Question:
     focus_required: bool = False  # whether an answer must mention it
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word as written
 
-    @property
-    def key_terms(self) -> list[str]:
-        return [t for t, w in self.terms.items() if w >= SCENE_WEIGHT]
-
 
 MONEY_QUESTION = re.compile(
     r"\bhow much (money\b|(?:[\w'’-]+\s+){0,5}?(cost|costs|pay|paid|spend|spent|charge|charged|"

@@ -194,13 +194,6 @@ class Store:
         ]
         return sorted(infos, key=lambda d: d.source)
 
-    def find_by_source(self, source: str) -> dict[str, Any] | None:
-        """The record of the document ingested from `source`, if any."""
-        from ingest.types import Document as _Doc
-
-        doc_id = _Doc(source=source, text="").doc_id
-        return self.registry().get(doc_id)
-
     # ---- writing ----------------------------------------------------------------------
 
     def write_document(
@@ -373,15 +366,6 @@ class Store:
             with self._lock:
                 self._reload()
             return call()
-
-    def get_chunks(self, chunk_ids: list[str]) -> list[StoredChunk]:
-        if not chunk_ids:
-            return []
-        got = self._chunks.get(ids=chunk_ids, include=["documents", "metadatas"])
-        return [
-            StoredChunk(cid, str((m or {}).get("doc_id")), t or "", dict(m or {}))
-            for cid, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
 
     def dense_query(
         self, embedding: list[float], n: int, where: dict[str, Any] | None = None
