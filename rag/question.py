@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .text import content_terms, has_date, has_number, names
+from .text import NUMBER_WORDS, content_terms, has_date, has_number, names
 
 AnswerType = Literal["date", "number", "person", "place", "reason", "yesno", "any"]
 _REASON = re.compile(
@@ -200,9 +200,5 @@ def number_next_to_focus(sentence: str, question: Question) -> bool:
     if question.answer_type != "number" or not question.focus:
         return False
     focus = re.escape(question.focus[:5])
-    pattern = (rf"(?<![\w-])(\d[\d,.]*|{_NUMBER_WORDS_RE})\s+(?:[\w'-]+\s+){{0,2}}{focus}")
+    pattern = (rf"(?<![\w-])(\d[\d,.]*|(?:{NUMBER_WORDS}|several|many))\s+(?:[\w'-]+\s+){{0,2}}{focus}")
     return bool(re.search(pattern, sentence, re.IGNORECASE))
-
-
-_NUMBER_WORDS_RE = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                    r"dozens?|hundreds?|thousands?|several|many)")

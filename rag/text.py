@@ -108,12 +108,12 @@ _DATE_EXPR = re.compile(
     r"election|vote|war|conference|ceremony)|(19|20)\d{2}s|\d{1,2}/\d{1,2}/\d{2,4})\b",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = (
+NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
     "fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half"
 )
 # A quantity, not a model name: "Mi-28" and "COVID-19" hold digits but count nothing.
-_NUMBER_EXPR = re.compile(rf"(?<![\w])(?<![A-Za-z]-)\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
+_NUMBER_EXPR = re.compile(rf"(?<![\w])(?<![A-Za-z]-)\d|\b({NUMBER_WORDS})\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
 
 
