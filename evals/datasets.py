@@ -8,6 +8,9 @@ Schema (one JSON object per line of `evals/datasets/<name>.jsonl`):
     answers       acceptable answers (aliases); empty for unanswerable
     all_required  true when every item of `answers` must appear (list answers)
     sources       files that support the answer (as ingested: relative to the corpus folder)
+    also_sources  optional: files an answer may also cite without being wrong (the earlier
+                  report a time-sensitive answer mentions, other copies of the same fact);
+                  they count for citation precision, not for recall or retrieval hits
     as_of         ISO date the question is asked on, or null
     dialogue      earlier turns (questions) for follow_up, or null
 """
@@ -46,6 +49,7 @@ class Item:
     answers: list[str]
     all_required: bool = False
     sources: list[str] = field(default_factory=list)
+    also_sources: list[str] = field(default_factory=list)
     as_of: str | None = None
     dialogue: list[str] | None = None
 
@@ -76,6 +80,7 @@ def load_items(path: Path) -> list[Item]:
                 answers=[str(a) for a in row.get("answers") or []],
                 all_required=bool(row.get("all_required", False)),
                 sources=[str(s) for s in row.get("sources") or []],
+                also_sources=[str(s) for s in row.get("also_sources") or []],
                 as_of=row.get("as_of"), dialogue=row.get("dialogue"),
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:

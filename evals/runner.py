@@ -68,8 +68,8 @@ def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list
         "fallback": answer.fallback,
         "correct": correct if item.answerable else None,
         "f1": m.token_f1(answer.text, item.answers) if item.answerable else None,
-        "citation_precision": m.citation_precision(cited_primary, gold) if item.answerable
-        else None,
+        "citation_precision": m.citation_precision(cited_primary, gold + item.also_sources)
+        if item.answerable else None,
         "citation_recall": m.citation_recall(cited_all, gold) if item.answerable and
         not answer.abstained else None,
         "support": m.mean([float(m.quote_supported(c.quote, c.context))

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .embeddings import Embedder
-from .text import STOPWORDS, content_terms, names, normalize, numbers, sentence_spans
+from .text import (
+    STOPWORDS,
+    content_terms,
+    human_date,
+    names,
+    normalize,
+    numbers,
+    sentence_spans,
+)
 from .types import Citation, Evidence
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -25,7 +33,8 @@ ABSTAIN_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 PARAPHRASE_COSINE = 0.72
-DATE_FRAME = re.compile(r"^(As of|Earlier, on|On|Later, on) \d{1,2} [A-Z][a-z]+ \d{4}: ")
+DATE_FRAME = re.compile(
+    r"^(?:(?:As of|Earlier, on|On|Later, on) (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})|An undated report): ")
 TERM_COVERAGE = 0.75
 _MONTHS = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
@@ -156,6 +165,7 @@ class CitationChecker:
             frame = DATE_FRAME.match(text)
             prefix = frame.group(0) if frame else ""
             text = text[len(prefix):]
+            framed = frame.group("date") if frame else None
             order = [n - 1 for n in cited.cites if 1 <= n <= len(evidence)]
             rest = [i for i in range(len(evidence)) if i not in order]
             found: list[tuple[int, Check]] = []
@@ -168,6 +178,9 @@ class CitationChecker:
             if not found:
                 flagged.append(text)
                 continue
+            if frame and not _frame_holds(framed, evidence[found[0][0]]):
+                flagged.append(prefix.strip())  # a date the cited source does not carry
+                prefix = ""
             markers = []
             for i, result in found:
                 key = (evidence[i].chunk_id, result.quote)
@@ -181,6 +194,12 @@ class CitationChecker:
             body = body.rstrip(".!?")
             kept.append(f"{prefix}{body} {''.join(markers)}{end}")
         return " ".join(kept), citations, flagged
+
+
+def _frame_holds(framed: str | None, item: Evidence) -> bool:
+    """Whether a date frame ("As of 17 January 2025") is the cited source's own date."""
+    date = item.effective_date()
+    return human_date(date) == framed if framed else date is None
 
 
 def _exact_quote(sentence: str, text: str, fallback: str) -> str:

@@ -37,6 +37,8 @@ class Question:
     focus: str | None = None  # the noun asked about, when plain from the wording
     focus_required: bool = False  # whether an answer must mention it
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word as written
+    excluded: set[str] = field(default_factory=set)  # "besides the Middle East": not the answer
+    wants_quote: bool = False  # "How did X describe Y?": X's own words answer best
 
 
 MONEY_QUESTION = re.compile(
@@ -68,8 +70,9 @@ def answer_type(text: str) -> AnswerType:
     if re.match(r"how (many|much|long|old|far)\b|(what|which) (number|percentage|share|amount)\b",
                 low):
         return "number"
-    if re.match(r"who\b|whom\b|whose\b|which (person|official|president|leader|"
-                r"spokes(man|woman|person)|minister|director|head|politician)\b", low):
+    if re.match(r"who\b|whom\b|whose\b|which ([\w'’-]+ ){0,2}?(person|people|officials?|"
+                r"presidents?|leaders?|spokes(man|woman|person|men|women|people)|ministers?|"
+                r"directors?|heads?|politicians?)\b", low):
         return "person"
     if re.match(r"where\b|(in )?which (country|city|place|town)\b", low):
         return "place"
@@ -89,7 +92,7 @@ _GENERIC_FOCUS = {"kind", "type", "sort", "part", "name", "number", "way", "thin
 _FILLER = {"kind", "type", "sort", "name", "way"}  # "what kind of meeting": the meeting is asked
 _FOCUS_PATTERNS = [
     re.compile(r"^(?:in |of |for |at |by )?(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?P<focus>[\w'-]+)\s+"
-               r"(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could)\b",
+               r"(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could|[a-z]+ed)\b",
                re.IGNORECASE),
     re.compile(r"\bhow many\s+(?:(?!of\b)[\w'-]+\s+){0,2}?(?P<focus>(?!of\b)[\w'-]+)\s+"
                r"(?:will|would|did|does|do|were|was|are|is|have|has|had|can|could)\b",
@@ -120,14 +123,48 @@ def focus_word(text: str) -> tuple[str | None, bool]:
     return None, False
 
 
+# Words about the documents rather than the world: "according to the latest report", "named in
+# the reports". They steer retrieval (recency) but no evidence sentence is expected to hold them.
+_META = re.compile(
+    r"\b(?:according to|in|from|by)\s+(?:the|a|an|these|those|our|my|your)?\s*"
+    r"(?:(?:latest|newest|most recent|recent|last|earlier|earliest|first|other|two|both|all)\s+)?"
+    r"(?:reports?|articles?|documents?|sources?|stories|story|news(?:\s+reports?)?|texts?|files?)"
+    r"\b|\b(?:latest|newest|most recent|recently|currently|at present|these days|today)\b|"
+    r"\b(?:named|mentioned|cited|listed)(?=\s+(?:in|by)\s+(?:the|these|those|both|all)\b)",
+    re.IGNORECASE)
+# "Besides trade, ...", "... other than the Middle East ...": what the answer is not.
+_EXCLUDE = re.compile(
+    r"\b(?:besides|beside|apart from|aside from|other than|except(?: for)?|excluding|"
+    r"in addition to)\s+(?P<what>.+?)(?=\s*,|\s+(?:was|were|is|are|did|does|do|has|have|had|"
+    r"will|would|can|could|that|which|who)\b|\s*\?|$)",
+    re.IGNORECASE)
+_LEADING = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
+_QUOTE_QUESTION = re.compile(
+    r"\bhow (?:did|does|do|has|have|had|would|will)\s+.{1,60}?\b(?:describe|call|characteri[sz]e|"
+    r"term|label|refer to|react|respond)\b|\bwhat (?:did|does|do|has|have)\s+.{1,60}?\b(?:say|call|"
+    r"tell)\b|\bwhat words?\b",
+    re.IGNORECASE)
+EXCLUDED_WEIGHT = 0.35
+
+
 def parse(text: str, context: str | None = None) -> Question:
     """Parse a question; `context` (an earlier turn) adds its terms at a lower weight.
 
     Words in a trailing scene-setting clause ("... after the Crocus City Hall attack") weigh
-    less than those of the main clause, which say what is asked.
+    less than those of the main clause, which say what is asked; words about the documents
+    ("according to the latest report") and what the answer is not ("besides trade") weigh little
+    or nothing.
     """
     terms: dict[str, float] = {}
     surface: dict[str, str] = {}
+    # The question without its lead-in ("And ..."), meta words and exclusions: what is asked.
+    core = _LEADING.sub("", text)
+    excluded: set[str] = set()
+    for match in _EXCLUDE.finditer(core):
+        excluded.update(content_terms(match.group("what")))
+    core = _EXCLUDE.sub(" ", core)
+    meta = {t for m in _META.finditer(core) for t in content_terms(m.group(0))}
+    core = re.sub(r"\s+", " ", _META.sub(" ", core)).strip(" ,")
     scene = _SCENE.search(text)
     cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
     for match in re.finditer(r"[\w'’-]+", text):
@@ -136,21 +173,27 @@ def parse(text: str, context: str | None = None) -> Question:
         if word.lower() in _FILLER:
             continue
         for term in content_terms(word):
+            if term in meta and term not in content_terms(core):
+                continue
+            if term in excluded:
+                weight = EXCLUDED_WEIGHT
             terms[term] = max(terms.get(term, 0.0), weight)
             surface.setdefault(term, word.lower())
     if context:
         for term in content_terms(context):
             terms.setdefault(term, 0.35)
-    focus, required = focus_word(text)
+    focus, required = focus_word(core)
     return Question(
         text=text,
         terms=terms,
-        answer_type=answer_type(text),
+        answer_type=answer_type(core),
         wants_recent=bool(_RECENCY.search(text)),
         names=names(text),
         surface=surface,
         focus=focus,
         focus_required=required,
+        excluded=excluded,
+        wants_quote=bool(_QUOTE_QUESTION.search(core)),
     )
 
 

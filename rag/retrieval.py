@@ -207,6 +207,7 @@ class Retriever:
             _to_evidence(chunks[cid], fused[cid], cosines.get(cid), registry)
             for cid in ranked[: top_k * 4]
         ]
+        _date_undated_copies(evidence, registry)
         if collapse:
             evidence = self._collapse(evidence, top_k)
         return RetrievalResult(
@@ -332,6 +333,21 @@ def _in_window(meta: dict[str, Any], upper: int, lower: int) -> bool:
     if upper and day > upper:
         return False
     return not (lower and day < lower)
+
+
+def _date_undated_copies(evidence: list[Evidence], registry: dict[str, dict[str, Any]]) -> None:
+    """An undated copy of a wire story is as old as its dated copies: note their latest date."""
+    groups = {e.group for e in evidence if not e.published and e.group}
+    if not groups:
+        return
+    latest: dict[str, str] = {}
+    for record in registry.values():
+        group, published = record.get("group"), record.get("published")
+        if group in groups and published and published > latest.get(group, ""):
+            latest[group] = published
+    for item in evidence:
+        if not item.published and item.group:
+            item.group_published = latest.get(item.group)
 
 
 def _to_evidence(chunk: StoredChunk, score: float, cosine: float | None,

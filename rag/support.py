@@ -18,6 +18,7 @@ from .text import content_terms, sentence_spans
 from .types import Evidence
 
 IdfFn = Callable[[str], float]
+_QUOTED = re.compile(r"[“”«»]|\"[^\"]{8,}\"")
 SEMANTIC_CANDIDATES = 16  # sentences embedded per question (the rest are ranked lexically only)
 
 
@@ -137,8 +138,11 @@ class SentenceScorer:
         main = {t: w for t, w in weights.items() if question.terms[t] >= 1.0} or weights
         if focus in weights:
             weights = {**weights, focus: weights[focus] * 2}
+        # A category the answer is an instance of ("which fields": energy, education) need not
+        # be in the collection; the other words the collection never mentions must be matched.
         unseen = [t for t, w in question.terms.items()
-                  if w >= 1.0 and self.doc_freq and not self.doc_freq.get(t)]
+                  if w >= 1.0 and self.doc_freq and not self.doc_freq.get(t)
+                  and (t != focus or question.focus_required)]
         for cand, match, own, lit in zip(out, matches, exact, literal, strict=True):
             sentence_match = {t: (v if v >= 0.8 or t in own else 0.0) for t, v in match.items()}
             cand.lexical = _coverage(weights, match)
@@ -156,6 +160,10 @@ class SentenceScorer:
                 score *= 1.25
             if not cand.novel:
                 score *= 0.5
+            if question.excluded and question.excluded <= own:
+                score *= 0.85  # "besides the Middle East": the asker knows that part already
+            if question.wants_quote and _QUOTED.search(cand.sentence):
+                score *= 1.2  # "How did X describe Y?": X's own words
             if not cand.focus_ok:
                 score *= 0.8
             elif focus and focus in own:

@@ -34,6 +34,17 @@ class Evidence:
     dense: float | None = None  # cosine similarity to the question, when known
     group: str | None = None  # story group of the document
     also: list[Source] = field(default_factory=list)
+    group_published: str | None = None  # latest date of the story's dated copies (undated copy)
+
+    def effective_date(self) -> str | None:
+        """The publish date, or for an undated copy of a story the latest date of its dated
+        copies (collapsed into it or in its duplicate group)."""
+        if self.published:
+            return self.published
+        dates = [s.published for s in self.also if s.published]
+        if self.group_published:
+            dates.append(self.group_published)
+        return max(dates) if dates else None
 
     def sources(self) -> list[Source]:
         """This chunk's own source first, then those of the duplicates collapsed into it."""

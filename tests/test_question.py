@@ -18,7 +18,8 @@ from rag.text import sentences
     ("Why was the opening delayed?", "reason"),
     ("Will the treaty include a mutual defence clause?", "yesno"),
     ("Which aircraft did Iran arrange to receive?", "any"),
-    ("Which US politician was about to take office when the treaty was signed?", "any"),
+    ("Which US politician was about to take office when the treaty was signed?", "person"),
+    ("Which two Iranian presidents are named in the reports?", "person"),
 ])
 def test_answer_type(question: str, kind: str) -> None:
     assert parse(question).answer_type == kind
@@ -57,3 +58,33 @@ def test_follow_up_borrows_the_previous_topic() -> None:
     assert condense("Who is the Kremlin spokesman?", ["Anything?"]) == (
         "Who is the Kremlin spokesman?", None)
     assert condense("And who is the Kremlin spokesman?", [])[1] is None
+
+
+def test_words_about_the_documents_are_not_searched_for() -> None:
+    latest = parse("How far along is the bridge repair according to the latest report?")
+    assert latest.wants_recent
+    assert not {"latest", "report"} & set(latest.terms)
+    named = parse("Which three ministers are mentioned in the articles about the budget?")
+    assert named.answer_type == "person"
+    assert "mention" not in named.terms and "articl" not in named.terms
+    # "report" that is the subject matter stays a term.
+    assert "report" in parse("When was the audit report published?").terms
+
+
+def test_what_the_answer_is_not_weighs_little() -> None:
+    q = parse("Apart from Germany, which countries joined the pact?")
+    assert q.excluded == {"germani"}
+    assert q.terms["germani"] < 0.5 and q.terms["pact"] == 1.0
+    assert q.focus == "countries" and not q.focus_required
+    besides = parse("Which river besides the Thames was flooded last week?")
+    assert besides.focus == "river" and {"thame"} <= besides.excluded
+
+
+def test_follow_up_lead_in_does_not_hide_the_asked_noun() -> None:
+    assert parse("And which bridges were closed?").focus == "bridges"
+
+
+def test_how_did_someone_describe_asks_for_their_words() -> None:
+    assert parse("How did the mayor describe the budget?").wants_quote
+    assert parse("What did the minister say about the strike?").wants_quote
+    assert not parse("How did the council pay for the bridge?").wants_quote

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Protocol
 
 from ..question import Question
 from ..support import Candidate
+from ..text import human_date
 from ..types import Evidence
+
+__all__ = ["Answerer", "Request", "human_date"]
 
 
 @dataclass
@@ -34,14 +36,3 @@ class Answerer(Protocol):
     def stream(self, request: Request) -> Iterator[str]:
         """The answer text in pieces, as it is produced."""
         ...
-
-
-def human_date(iso: str | None) -> str | None:
-    """`2025-01-17` -> `17 January 2025`."""
-    if not iso:
-        return None
-    try:
-        day = date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{day.day} {day.strftime('%B')} {day.year}"

@@ -17,6 +17,7 @@ from ..types import Evidence
 from .base import Request, human_date
 
 SECOND_SENTENCE_RATIO = 0.8  # a second source must score this close to the best to be added
+RECENT_RATIO = 0.5  # "the latest report": a newer answer this close to the best goes first
 
 
 def _same_story(a: Evidence, b: Evidence) -> bool:
@@ -28,25 +29,29 @@ def _strip(sentence: str) -> str:
 
 
 def effective_date(item: Evidence) -> str | None:
-    """A chunk's publish date, or the latest date of the duplicates collapsed into it (an undated
-    copy of a wire story is as old as the dated copies)."""
-    if item.published:
-        return item.published
-    dates = [s.published for s in item.also if s.published]
-    return max(dates) if dates else None
+    """A chunk's publish date, or the latest date of its dated duplicates."""
+    return item.effective_date()
 
 
 def role_holders(sentence: str, question: Question) -> set[str]:
     """Names that follow a role the question asks about: "Iranian President Masoud Pezeshkian"
     for "Who is the Iranian president ...?" gives {"masoud pezeshkian"}."""
     asked = set(question.terms)
-    # Roles are the question's common nouns ("president", "spokesman"), not its proper names.
-    roles = {t for w in re.findall(r"[\w'’-]+", question.text)[1:] if w.islower()
-             for t in content_terms(w)}
+    # Roles are the question's common nouns ("president", "spokesman"), not its proper names;
+    # a role the question qualifies ("the Iranian president") needs the same qualifier.
+    q_words = re.findall(r"[\w'’-]+", question.text)
+    roles: dict[str, str | None] = {}
+    for j, w in enumerate(q_words[1:], start=1):
+        for t in content_terms(w) if w.islower() else []:
+            before = content_terms(q_words[j - 1])
+            roles[t] = before[0] if before and q_words[j - 1][:1].isupper() else None
     found = set()
     words = re.findall(r"[\w'’-]+", sentence)
     for i, word in enumerate(words[:-1]):
         if not word[:1].isupper() or not content_terms(word) or content_terms(word)[0] not in roles:
+            continue
+        qualifier = roles[content_terms(word)[0]]
+        if qualifier and (i == 0 or content_terms(words[i - 1])[:1] != [qualifier]):
             continue
         name = []
         for nxt in words[i + 1 : i + 4]:
@@ -106,6 +111,8 @@ def select(request: Request) -> list[Candidate]:
             break
         if not cand.qualified or (not cand.typed and best.typed):
             continue
+        if not _same_subject(cand, best, request.question):
+            continue
         if _same_story(evidence[cand.index], evidence[best.index]):
             continue
         if containment(cand.sentence, best.sentence) >= 0.5:
@@ -122,13 +129,26 @@ def select(request: Request) -> list[Candidate]:
         if request.question.wants_recent or newer != chosen:
             return newer
     elif request.question.wants_recent or request.question.answer_type in ("person", "yesno"):
-        # Prefer a more recent report that answers nearly as well.
-        for cand in cands[1:8]:
-            if cand.score < 0.85 * best.score or not cand.typed:
-                continue
-            if _is_newer(evidence[cand.index], evidence[best.index]):
-                return [cand, best]
+        # Prefer a more recent report that answers nearly as well; when the question asks for
+        # the latest ("according to the latest report", "currently"), the newest report that
+        # answers at all comes first, and the best older answer follows with its date.
+        ratio = RECENT_RATIO if request.question.wants_recent else 0.85
+        newer = [c for c in cands[1:8] if c.score >= ratio * best.score and c.typed
+                 and c.qualified and _same_subject(c, best, request.question)
+                 and _is_newer(evidence[c.index], evidence[best.index])]
+        if newer:
+            newest = max(newer, key=lambda c: (effective_date(evidence[c.index]) or "", c.score))
+            return [newest, best]
     return chosen
+
+
+def _same_subject(cand: Candidate, best: Candidate, question: Question) -> bool:
+    """Whether a second sentence answers the same thing: when the best one names the noun asked
+    about ("which drones"), so must it (fighter jets are no drones)."""
+    focus = content_terms(question.focus)[:1] if question.focus else []
+    if not focus or focus[0] not in content_terms(best.sentence):
+        return True
+    return focus[0] in content_terms(cand.sentence)
 
 
 def _is_newer(a: Evidence, b: Evidence) -> bool:
@@ -143,7 +163,7 @@ def _newest_first(chosen: list[Candidate], evidence: list[Evidence]) -> list[Can
 def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
     """Join chosen sentences with their markers; dated when their reports' dates differ."""
     dates = {effective_date(evidence[c.index]) for c in chosen}
-    dated = len(chosen) > 1 and len(dates) > 1 and None not in dates
+    dated = len(chosen) > 1 and len(dates - {None}) >= 1 and len(dates) > 1
     parts = []
     for pos, cand in enumerate(chosen):
         text = _strip(cand.sentence)
@@ -152,7 +172,10 @@ def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
         marker = f"[{cand.index + 1}]"
         if dated:
             when = human_date(effective_date(evidence[cand.index]))
-            prefix = f"As of {when}: " if pos == 0 else f"Earlier, on {when}: "
+            if when is None:
+                prefix = "An undated report: "
+            else:
+                prefix = f"As of {when}: " if pos == 0 else f"Earlier, on {when}: "
             body = prefix + body
         parts.append(f"{body} {marker}{end}")
     return " ".join(parts)

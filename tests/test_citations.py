@@ -1,0 +1,44 @@
+"""Citation checks with the real embedder: quotes, facts, and the dates an answer claims."""
+
+from __future__ import annotations
+
+from rag.citations import CitationChecker
+from rag.types import Evidence
+
+TEXT = ("The Riverside library will reopen on 14 October 2024 after an eighteen-month renovation. "
+        "The architect Mira Castell added a roof garden.")
+
+
+def _evidence(published: str | None) -> list[Evidence]:
+    return [Evidence(chunk_id="c1", doc_id="d1", text=TEXT, source="library.html",
+                     published=published)]
+
+
+def test_supported_sentence_keeps_its_citation_and_quote(embedder) -> None:  # type: ignore[no-untyped-def]
+    text, citations, flagged = CitationChecker(embedder).verify(
+        "The library will reopen on 14 October 2024 [1].", _evidence("2024-09-05"))
+    assert citations and citations[0].quote in TEXT and "14 October 2024" in text
+    assert flagged == []
+
+
+def test_invented_detail_is_dropped_not_shown_as_sourced(embedder) -> None:  # type: ignore[no-untyped-def]
+    text, citations, flagged = CitationChecker(embedder).verify(
+        "The library will reopen on 14 October 2024 [1]. The renovation cost 9 million dollars [1].",
+        _evidence("2024-09-05"))
+    assert "9 million" not in text and any("9 million" in f for f in flagged)
+    assert len(citations) == 1
+
+
+def test_date_frame_must_be_the_cited_sources_date(embedder) -> None:  # type: ignore[no-untyped-def]
+    checker = CitationChecker(embedder)
+    good, _, _ = checker.verify("As of 5 September 2024: The library will reopen on 14 October "
+                                "2024 [1].", _evidence("2024-09-05"))
+    assert good.startswith("As of 5 September 2024: ")
+    wrong, citations, flagged = checker.verify(
+        "As of 1 March 2025: The library will reopen on 14 October 2024 [1].",
+        _evidence("2024-09-05"))
+    assert not wrong.startswith("As of") and citations  # the claim stays, the false date goes
+    assert "As of 1 March 2025:" in flagged
+    undated, _, _ = checker.verify("An undated report: The architect Mira Castell added a roof "
+                                   "garden [1].", _evidence(None))
+    assert undated.startswith("An undated report: ")
