@@ -175,7 +175,7 @@ class Assistant:
         started = time.perf_counter()
         if not self.store.registry():
             raise EmptyIndexError(self.store.name)
-        standalone, context = condense(question, _history_questions(history))
+        standalone, context = self._condense(question, _history_questions(history))
         result = self.retriever.retrieve(
             standalone, top_k=top_k or self.settings.top_k, mode=self.settings.retrieval_mode,
             as_of=as_of, since=since)
@@ -184,7 +184,7 @@ class Assistant:
         evidence = result.evidence
         candidates = self.scorer().candidates(parsed, evidence, result.query_embedding)
         answer = Answer(question=question, text="", evidence=evidence,
-                        standalone_question=standalone if context else None,
+                        standalone_question=standalone if standalone != question else None,
                         answerer=self.answerer.name)
         if self._should_abstain(parsed, candidates):
             answer.abstained = True
@@ -210,6 +210,17 @@ class Assistant:
             "total_s": time.perf_counter() - started,
         }
         yield StreamEvent("answer", answer=answer)
+
+    def _condense(self, question: str, history: list[str]) -> tuple[str, str | None]:
+        """The standalone question and the earlier question it borrowed from (None when the
+        model's own rewrite was accepted: it is standalone by itself)."""
+        rewrite = getattr(self.answerer, "rewrite", None)
+        if rewrite is not None and history:
+            standalone = rewrite(question, history)
+            if standalone:
+                log.debug("follow-up rewritten by %s: %s", self.answerer.name, standalone)
+                return standalone, None
+        return condense(question, history)
 
     def _finish(self, answer: Answer, raw: str, request: Request) -> None:
         """Check the draft's citations; fall back to extractive sentences if nothing survives."""

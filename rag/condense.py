@@ -1,10 +1,28 @@
-"""Follow-up questions made standalone before retrieval, from the conversation so far."""
+"""Follow-up questions made standalone before retrieval, from the conversation so far.
+
+Two ways: an LLM rewrite (the `local`/`openai` answerers' model, like llama-index's condense
+step), accepted only when it keeps the follow-up's own words and borrows nothing but words of the
+conversation; otherwise, and for `extractive`, a deterministic rewrite that carries the previous
+question's topic.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from .text import content_terms
+
+Chat = Callable[[list[dict[str, str]]], Iterator[str]]
+CONDENSE_SYSTEM = ("You rewrite follow-up questions so they can be understood without the "
+                   "conversation. You never answer them.")
+# Worked examples: small models copy a pattern far better than they follow an instruction.
+CONDENSE_EXAMPLES = [
+    ("Where was the new stadium built?", "When did it open?", "When did the new stadium open?"),
+    ("Who is the mayor of Springfield?", "And how old is she?",
+     "How old is the mayor of Springfield?"),
+]
+MAX_REWRITE_WORDS = 40
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|then|what about|how about|and what|and who|and when|and where)\b|"
@@ -41,6 +59,53 @@ def condense(question: str, history: list[str]) -> tuple[str, str | None]:
     body = _LEAD.sub("", question.strip())
     body = body[:1].upper() + body[1:]
     return f"{body} (about: {topic})", previous
+
+
+def llm_condense(question: str, history: list[str], chat: Chat) -> str | None:
+    """Ask a model to rewrite a follow-up; None when it is not needed or the rewrite fails
+    `acceptable` (small models drift, answer instead of rewriting, or invent a topic)."""
+    if not history or not needs_context(question):
+        return None
+    messages = [{"role": "system", "content": CONDENSE_SYSTEM}]
+    for before, follow_up, rewritten in CONDENSE_EXAMPLES:
+        messages.append({"role": "user",
+                         "content": f"Earlier question: {before}\nFollow-up: {follow_up}"})
+        messages.append({"role": "assistant", "content": rewritten})
+    messages.append({"role": "user",
+                     "content": f"Earlier question: {history[-1]}\nFollow-up: {question}"})
+    text = ""
+    stream = chat(messages)
+    try:
+        for piece in stream:
+            text += piece
+            if "\n" in text.strip() or len(text) > 400:
+                break
+    finally:
+        close = getattr(stream, "close", None)
+        if close:
+            close()  # frees the model for the answer (the local generator holds a lock)
+    rewrite = _clean(text)
+    return rewrite if rewrite and acceptable(question, history, rewrite) else None
+
+
+def acceptable(question: str, history: list[str], rewrite: str) -> bool:
+    """Whether a model's rewrite is a faithful standalone version of the follow-up: a single
+    question, every key word of the follow-up kept, at least one word of the previous question
+    added (it resolved something), and no word from anywhere else (nothing invented)."""
+    if not rewrite.endswith("?") or len(rewrite.split()) > MAX_REWRITE_WORDS:
+        return False
+    own = set(content_terms(_LEAD.sub("", question)))
+    said = set(content_terms(rewrite))
+    known = set(content_terms(history[-1])) if history else set()
+    added = said - own
+    return own <= said and bool(added & known) and added <= known
+
+
+def _clean(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    line = re.sub(r"^(standalone question|question|rewritten question)\s*:\s*", "", line.strip(),
+                  flags=re.IGNORECASE)
+    return line.strip().strip('"“”').strip()
 
 
 def _topic(question: str) -> str:

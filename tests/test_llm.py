@@ -39,6 +39,21 @@ def test_local_answerer_never_answers_from_model_knowledge(make_assistant, news_
     assert answer.abstained and "Paris" not in answer.text
 
 
+@pytest.mark.slow
+@pytest.mark.llm
+def test_local_model_condenses_follow_ups_or_the_rule_does(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import EXAMPLES
+
+    assistant = make_assistant(answerer_name="local", collection="example")
+    assistant.ingest([EXAMPLES])
+    first = assistant.ask("When will the library reopen?")
+    follow_up = assistant.ask("Who designed it?", history=[first])
+    # Whichever wrote it (the model, checked, or the deterministic rule), the standalone
+    # question carries the library, and the answer names the architect.
+    assert follow_up.standalone_question and "library" in follow_up.standalone_question.lower()
+    assert "Mira Castell" in follow_up.text and not follow_up.abstained
+
+
 def test_packaged_model_is_found_without_importing_the_plugin() -> None:
     import sys
 

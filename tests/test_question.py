@@ -88,3 +88,24 @@ def test_how_did_someone_describe_asks_for_their_words() -> None:
     assert parse("How did the mayor describe the budget?").wants_quote
     assert parse("What did the minister say about the strike?").wants_quote
     assert not parse("How did the council pay for the bridge?").wants_quote
+
+
+def test_model_rewrite_of_a_follow_up_is_checked_before_use() -> None:
+    from rag.condense import acceptable, llm_condense
+
+    earlier = ["Who is the head of Russia's Foreign Intelligence service?"]
+    follow_up = "How did he describe the Israeli attack?"
+    good = "How did the head of Russia's Foreign Intelligence service describe the Israeli attack?"
+    assert acceptable(follow_up, earlier, good)
+    # An answer instead of a question, a dropped word, an invented topic: all refused.
+    assert not acceptable(follow_up, earlier, "The head of the service is Sergei Naryshkin.")
+    assert not acceptable(follow_up, earlier, "How did the head of the service describe it?")
+    assert not acceptable(follow_up, earlier, "How did Putin describe the Israeli attack?")
+    assert not acceptable(follow_up, earlier, follow_up)  # resolved nothing
+
+    def chat(messages):  # type: ignore[no-untyped-def]
+        assert earlier[0] in messages[-1]["content"] and follow_up in messages[-1]["content"]
+        yield from [good[:20], good[20:], "\nSure! Anything else?"]
+
+    assert llm_condense(follow_up, earlier, chat) == good
+    assert llm_condense("Who chairs the energy committee?", earlier, chat) is None  # standalone

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 PROMPT_SENTENCES = 5  # evidence sentences shown to the model
+REWRITE_TOKENS = 48  # a standalone question is short; stop a model that starts answering
 
 SYSTEM = (
     "Answer the question in one short sentence using only the numbered sources, and end the "
@@ -114,10 +115,11 @@ class LlamaCppGenerator:
                 ) from exc
         return self._llm
 
-    def chat(self, messages: list[Message]) -> Iterator[str]:
+    def chat(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
         with self._lock:
             llm = self._load()
-            for part in llm.create_chat_completion(messages=messages, max_tokens=self.max_tokens,
+            for part in llm.create_chat_completion(messages=messages,
+                                                   max_tokens=max_tokens or self.max_tokens,
                                                    temperature=self.temperature, stream=True):
                 delta = part["choices"][0].get("delta", {}).get("content")
                 if delta:
@@ -141,12 +143,13 @@ class OpenAIGenerator:
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed",
                                      timeout=timeout, max_retries=0)
 
-    def chat(self, messages: list[Message]) -> Iterator[str]:
+    def chat(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
         openai = self._openai
         where = self.base_url or "the OpenAI API"
         try:
             stream = self._client.chat.completions.create(
-                model=self.model, messages=messages, max_tokens=self.max_tokens,  # type: ignore[arg-type]
+                model=self.model, messages=messages,  # type: ignore[arg-type]
+                max_tokens=max_tokens or self.max_tokens,
                 temperature=self.temperature, stream=True,
             )
             for part in stream:
@@ -183,3 +186,11 @@ class LLMAnswerer:
 
     def stream(self, request: Request) -> Iterator[str]:
         yield from self.generator.chat(build_messages(request))
+
+    def rewrite(self, question: str, history: list[str]) -> str | None:
+        """The follow-up made standalone by the model, or None when it is not needed or the
+        model's rewrite is not faithful (see `condense.acceptable`)."""
+        from ..condense import llm_condense
+
+        return llm_condense(question, history,
+                            lambda messages: self.generator.chat(messages, REWRITE_TOKENS))
