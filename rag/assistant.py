@@ -83,7 +83,8 @@ class Assistant:
         if overrides:
             settings = settings.model_copy(update=overrides)
         logging.getLogger().setLevel(settings.log_level.upper())
-        embedder = Embedder(settings.embed_model)
+        embedder = Embedder(settings.embed_model, backend=settings.embed_backend,
+                            cache_dir=settings.data_dir / "models")
         store = Store.from_settings(settings)
         return cls(settings, store, embedder)
 

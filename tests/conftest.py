@@ -39,10 +39,13 @@ def news_corpus() -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder():  # type: ignore[no-untyped-def]
+def embedder(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The embedder as the app builds it by default (onnxruntime, exported once per session)."""
     from rag.embeddings import Embedder
 
-    return Embedder()
+    embedder = Embedder(backend="onnx", cache_dir=tmp_path_factory.mktemp("models"))
+    assert embedder.backend == "onnx"
+    return embedder
 
 
 @pytest.fixture

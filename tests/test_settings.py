@@ -37,3 +37,19 @@ def test_bad_values_are_rejected_with_the_field_name() -> None:
         Settings(answerer="gpt-9")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="top_k"):
         Settings(top_k=0)
+
+
+def test_onnx_embedder_gives_the_torch_vectors(embedder) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from rag.embeddings import Embedder
+
+    torch_embedder = Embedder(backend="torch")
+    texts = ["The library will reopen on 14 October 2024.", "Who designed it?" * 3,
+             "A long text. " * 200]  # past the 256-token window: truncated the same way
+    a = np.asarray(torch_embedder.embed(texts))
+    b = np.asarray(embedder.embed(texts))
+    assert embedder.backend == "onnx" and a.shape == b.shape
+    assert float((a * b).sum(axis=1).min()) > 0.9999
+    assert float(np.dot(torch_embedder.embed_query("treaty"), embedder.embed_query("treaty"))) \
+        > 0.9999
