@@ -145,6 +145,7 @@ _QUOTE_QUESTION = re.compile(
     r"tell)\b|\bwhat words?\b",
     re.IGNORECASE)
 EXCLUDED_WEIGHT = 0.35
+_MARKERS = set(content_terms("addition"))  # "in addition to X" says nothing about the answer
 
 
 def parse(text: str, context: str | None = None) -> Question:
@@ -173,7 +174,7 @@ def parse(text: str, context: str | None = None) -> Question:
         if word.lower() in _FILLER:
             continue
         for term in content_terms(word):
-            if term in meta and term not in content_terms(core):
+            if (term in meta and term not in content_terms(core)) or term in _MARKERS:
                 continue
             if term in excluded:
                 weight = EXCLUDED_WEIGHT

@@ -111,8 +111,6 @@ def select(request: Request) -> list[Candidate]:
             break
         if not cand.qualified or (not cand.typed and best.typed):
             continue
-        if not _same_subject(cand, best, request.question):
-            continue
         if _same_story(evidence[cand.index], evidence[best.index]):
             continue
         if containment(cand.sentence, best.sentence) >= 0.5:
@@ -143,8 +141,8 @@ def select(request: Request) -> list[Candidate]:
 
 
 def _same_subject(cand: Candidate, best: Candidate, question: Question) -> bool:
-    """Whether a second sentence answers the same thing: when the best one names the noun asked
-    about ("which drones"), so must it (fighter jets are no drones)."""
+    """Whether a weaker, newer sentence answers the same thing: when the best one names the noun
+    asked about ("which drones"), so must it (fighter jets are no drones)."""
     focus = content_terms(question.focus)[:1] if question.focus else []
     if not focus or focus[0] not in content_terms(best.sentence):
         return True
