@@ -51,7 +51,8 @@ def _local_llm(assistant: Assistant) -> Any:
     return LocalGGUF()
 
 
-def build_index(assistant: Assistant, dataset: Dataset) -> tuple[Any, float]:
+def build_index(assistant: Assistant, dataset: Dataset, chunk_size: int = 1024,
+                chunk_overlap: int = 200) -> tuple[Any, float]:
     """Index the raw corpus the llama-index way; return the index and the seconds it took."""
     from llama_index.core import Settings as LISettings
     from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
@@ -66,7 +67,8 @@ def build_index(assistant: Assistant, dataset: Dataset) -> tuple[Any, float]:
         doc.metadata = {"file_name": doc.metadata.get("file_name")}
     LISettings.embed_model = assistant.embedder.llama_embedding
     index = VectorStoreIndex.from_documents(
-        documents, transformations=[SentenceSplitter(chunk_size=1024, chunk_overlap=200)],
+        documents, transformations=[SentenceSplitter(chunk_size=chunk_size,
+                                                     chunk_overlap=chunk_overlap)],
         embed_model=assistant.embedder.llama_embedding)
     return index, time.perf_counter() - started
 
