@@ -90,6 +90,20 @@ def facts_supported(sentence: str, source: str, allowed: str = "") -> bool:
     return all(month.lower() in src_tokens for month in _MONTHS.findall(sentence))
 
 
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,300})[”\"]")
+
+
+def quotes_supported(sentence: str, source: str) -> bool:
+    """Whether every span the sentence puts in quotation marks is, word for word, in the source
+    (a quote claims the source's exact words: "overripe" is no quote of "significant")."""
+    src = " ".join(normalize(source).lower().split())
+    for quoted in _QUOTED.findall(sentence):
+        words = " ".join(normalize(quoted).lower().strip(" .,;:!?").split())
+        if words and words not in src:
+            return False
+    return True
+
+
 @dataclass
 class Check:
     """The outcome of checking one answer sentence against one piece of evidence."""
@@ -130,7 +144,8 @@ class CitationChecker:
         # Names, numbers and months must stand in the sentence that backs the claim (with the
         # title), not just somewhere in the chunk: "attacked in Moscow" is not backed by a
         # sentence about Damascus next to one about Moscow.
-        if not facts_supported(sentence, f"{evidence.title or ''}\n{quote}", question):
+        if not facts_supported(sentence, f"{evidence.title or ''}\n{quote}", question) or \
+                not quotes_supported(sentence, evidence.text):
             return Check(False, quote, best_cov)
         full_cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
         if full_cov >= TERM_COVERAGE:

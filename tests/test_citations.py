@@ -42,3 +42,13 @@ def test_date_frame_must_be_the_cited_sources_date(embedder) -> None:  # type: i
     undated, _, _ = checker.verify("An undated report: The architect Mira Castell added a roof "
                                    "garden [1].", _evidence(None))
     assert undated.startswith("An undated report: ")
+
+
+def test_a_quote_must_be_the_sources_own_words(embedder) -> None:  # type: ignore[no-untyped-def]
+    checker = CitationChecker(embedder)
+    kept, _, _ = checker.verify('The renovation added "a roof garden" [1].', _evidence(None))
+    assert "roof garden" in kept
+    text, _, flagged = checker.verify(
+        "The renovation added what the architect Mira Castell called “a garden for everyone” [1].",
+        _evidence(None))
+    assert text == "" and flagged
