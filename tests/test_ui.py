@@ -57,6 +57,7 @@ def test_upload_reports_and_refuses(make_assistant, tmp_path: Path) -> None:  # 
     from ui.app import ChatApp
 
     app = ChatApp(make_assistant())
+    assert "Nothing is indexed yet" in app.chat_hints()[1]
     bad = tmp_path / "sheet.xlsx"
     bad.write_bytes(b"PK")
     empty = tmp_path / "empty.txt"
@@ -69,6 +70,8 @@ def test_upload_reports_and_refuses(make_assistant, tmp_path: Path) -> None:  # 
     assert "empty.txt" in report and "empty file" in report
     assert [row[-1] for row in table] == ["library-renovation.html"]
     assert (app.settings.upload_dir / "library-renovation.html").is_file()
+    examples, note = app.chat_hints()  # what the chat tab shows once the upload is done
+    assert note == "" and "Riverside library" in examples[0]
     with pytest.raises(gr.Error, match="unsupported"):
         app.upload([str(bad)])
     message, table, _ = app.delete("library-renovation.html")

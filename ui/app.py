@@ -261,6 +261,17 @@ class ChatApp:
         return (f"Deleted `{source}`.", self.documents_table(),
                 gr.update(choices=self.sources(), value=None))
 
+    def chat_hints(self) -> tuple[list[str], str]:
+        """Example questions and the empty-index note, as they stand now (after uploads)."""
+        note = "" if self.assistant.store.registry() else (
+            "Nothing is indexed yet: add files in the **Documents** tab.")
+        return self.examples(), note
+
+    def hint_updates(self) -> tuple[Any, str]:
+        """`chat_hints` as updates of the chat tab's examples and note."""
+        examples, note = self.chat_hints()
+        return gr.Dataset(samples=[[q] for q in examples]), note
+
     def examples(self) -> list[str]:
         """Example questions: generic when the index is empty, from document titles otherwise."""
         docs = [d for d in self.assistant.documents() if d.title][:3]
@@ -286,10 +297,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                      show_label=False, elem_id="question", submit_btn=True)
                     with gr.Row():
                         clear = gr.Button("Clear conversation", elem_id="clear")
-                    empty = not assistant.store.registry()
-                    gr.Markdown("Nothing is indexed yet: add files in the **Documents** tab."
-                                if empty else "", elem_id="empty-note")
-                    gr.Examples(app.examples(), inputs=box, label="Examples")
+                    _, hint = app.chat_hints()
+                    note = gr.Markdown(hint, elem_id="empty-note")
+                    examples = gr.Examples(app.examples(), inputs=box, label="Examples")
                 with gr.Column(scale=2):
                     sources = gr.HTML(sources_html(None, 0), elem_id="sources")
                     with gr.Accordion("Settings", open=False):
@@ -315,10 +325,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             with gr.Row():
                 pick = gr.Dropdown(app.sources(), label="Document", allow_custom_value=False)
                 delete_btn = gr.Button("Delete", variant="stop")
-            ingest_btn.click(app.upload, [files], [report, table, pick], api_name="upload")
-            delete_btn.click(app.delete, [pick], [report, table, pick])
-            demo.load(lambda: (app.documents_table(), gr.update(choices=app.sources())), None,
-                      [table, pick])
+            hints = [examples.dataset, note]
+            ingest_btn.click(app.upload, [files], [report, table, pick], api_name="upload") \
+                .then(app.hint_updates, None, hints, api_visibility="private")
+            delete_btn.click(app.delete, [pick], [report, table, pick]) \
+                .then(app.hint_updates, None, hints, api_visibility="private")
+            demo.load(lambda: (app.documents_table(), gr.update(choices=app.sources()),
+                               *app.hint_updates()), None, [table, pick, *hints])
         # An API endpoint for scripts: one question in, the `rag ask --json` shape out.
         api_q = gr.Textbox(visible=False)
         api_out = gr.JSON(visible=False)
