@@ -92,7 +92,7 @@ _GENERIC_FOCUS = {"kind", "type", "sort", "part", "name", "number", "way", "thin
 _FILLER = {"kind", "type", "sort", "name", "way"}  # "what kind of meeting": the meeting is asked
 _FOCUS_PATTERNS = [
     re.compile(r"^(?:in |of |for |at |by )?(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?P<focus>[\w'-]+)\s+"
-               r"(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could|[a-z]+ed)\b",
+               r"(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could)\b",
                re.IGNORECASE),
     re.compile(r"\bhow many\s+(?:(?!of\b)[\w'-]+\s+){0,2}?(?P<focus>(?!of\b)[\w'-]+)\s+"
                r"(?:will|would|did|does|do|were|was|are|is|have|has|had|can|could)\b",

@@ -72,7 +72,7 @@ def test_words_about_the_documents_are_not_searched_for() -> None:
 
 
 def test_what_the_answer_is_not_weighs_little() -> None:
-    q = parse("Apart from Germany, which countries joined the pact?")
+    q = parse("Apart from Germany, which countries have joined the pact?")
     assert q.excluded == {"germani"}
     assert q.terms["germani"] < 0.5 and q.terms["pact"] == 1.0
     assert q.focus == "countries" and not q.focus_required
