@@ -104,7 +104,7 @@ class OnnxEncoder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        rows: list[np.ndarray] = [np.empty(0, dtype=np.float32)] * len(texts)
+        out: np.ndarray | None = None
         for start in range(0, len(texts), batch_size):
             idx = order[start : start + batch_size]
             enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
@@ -113,9 +113,11 @@ class OnnxEncoder:
             mask = enc["attention_mask"][..., None].astype(np.float32)
             vecs = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
             vecs /= np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
-            for row, i in zip(vecs, idx, strict=True):
-                rows[i] = row
-        return np.stack(rows).astype(np.float32)
+            if out is None:
+                out = np.empty((len(texts), vecs.shape[1]), dtype=np.float32)
+            out[idx] = vecs
+        assert out is not None
+        return out
 
     def agrees_with(self, st: Any) -> bool:
         """Whether this export reproduces the torch model (a bad export must never be used)."""
