@@ -31,7 +31,7 @@ class Embedder:
 
     Args:
         model: a sentence-transformers folder or name; None means the packaged model.
-        batch_size: texts per forward pass.
+        batch_size: texts per forward pass on torch (onnxruntime uses its measured best).
         backend: "torch", or "onnx" to run the same weights with onnxruntime (exported once into
             `cache_dir`; used only if it reproduces the torch vectors, else torch is kept).
         cache_dir: where the ONNX export is kept.

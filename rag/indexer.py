@@ -14,7 +14,7 @@ from ingest import Chunk, Chunker, Document, Groups, MinHasher, Skipped, load_do
 
 from .embeddings import Embedder
 from .errors import IngestError
-from .store import Store
+from .store import PreparedDocument, Store
 from .types import FileResult, IngestReport
 
 log = logging.getLogger(__name__)
@@ -117,19 +117,22 @@ class Indexer:
 
     def _flush(self, pending: list[tuple[Document, list[Chunk], str]],
                report: IngestReport) -> None:
-        """Embed the pending documents' chunks in one batch, then write each document whole."""
+        """Embed the pending documents' chunks in one batch, then write them whole."""
         if not pending:
             return
         texts = [embed_text(c, doc) for doc, chunks, _ in pending for c in chunks]
         vectors = self.embedder.embed(texts)
+        batch: list[PreparedDocument] = []
         offset = 0
-        for doc, chunks, status in pending:
+        for doc, chunks, _ in pending:
             embeddings = vectors[offset : offset + len(chunks)]
             offset += len(chunks)
             mean = np.mean(np.asarray(embeddings, dtype=np.float32), axis=0)
             mean /= float(np.linalg.norm(mean)) or 1.0
-            self.store.write_document(doc, chunks, embeddings, mean.tolist(),
-                                      self._minhash(doc.text))
+            batch.append(PreparedDocument(doc, chunks, embeddings, mean.tolist(),
+                                          self._minhash(doc.text)))
+        self.store.write_documents(batch)
+        for doc, chunks, status in pending:
             report.files.append(FileResult(doc.source, status, chunks=len(chunks),  # type: ignore[arg-type]
                                            doc_id=doc.doc_id))
         pending.clear()

@@ -21,6 +21,10 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 AGREEMENT = 0.9999  # cosine the ONNX and torch vectors of a probe sentence must reach
+EXPORT_VERSION = "2"  # part of the cache key: a change in how the model is exported re-exports
+# Measured on 1,500 RealTime QA chunks (2 cores): batches of 8 sorted by length took 19-20 s,
+# 32 took 22 s, 128 took 27 s; smaller batches stay in cache and pad less.
+BATCH_SIZE = 8
 _PROBE = "Moscow and Tehran are working on the final version of a comprehensive new treaty."
 
 
@@ -61,8 +65,8 @@ class OnnxEncoder:
                                             providers=["CPUExecutionProvider"])
 
     def _export(self, st: Any, model_name: str, cache_dir: Path) -> Path:
-        key = hashlib.sha1(str(Path(model_name).resolve() if Path(model_name).exists()
-                               else model_name).encode()).hexdigest()[:12]
+        where = str(Path(model_name).resolve() if Path(model_name).exists() else model_name)
+        key = hashlib.sha1(f"{where}|{EXPORT_VERSION}".encode()).hexdigest()[:12]
         path = cache_dir / f"{Path(model_name).name or 'model'}-{key}.onnx"
         if path.is_file():
             return path
@@ -85,7 +89,11 @@ class OnnxEncoder:
         # Another process may export at the same time: write aside, then rename atomically.
         fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=cache_dir)
         os.close(fd)
+        # Traced with plain ("eager") attention: onnxruntime runs that graph 1.17x faster than
+        # the traced scaled-dot-product one (22.6 s vs 26.4 s on 1,500 chunks, same vectors).
+        attention = getattr(transformer.config, "_attn_implementation", None)
         try:
+            _set_attention(transformer, "eager")
             with torch.no_grad(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # tracer chatter about shapes fixed in export
                 torch.onnx.export(Wrapped(), tuple(sample[n] for n in names), tmp,
@@ -94,12 +102,14 @@ class OnnxEncoder:
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         finally:
+            if attention:
+                _set_attention(transformer, attention)
             if os.path.exists(tmp):
                 os.unlink(tmp)
         log.info("exported %s to %s", model_name, path)
         return path
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """Unit-length vectors, in input order (batches of similar length: less padding)."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
@@ -124,3 +134,11 @@ class OnnxEncoder:
         ref = np.asarray(st.encode([_PROBE], normalize_embeddings=True), dtype=np.float32)[0]
         mine = self.encode([_PROBE])[0]
         return float(mine @ ref) >= AGREEMENT
+
+
+def _set_attention(model: Any, implementation: str) -> None:
+    """Switch a transformers model's attention kernel (the weights are unchanged)."""
+    try:
+        model.set_attn_implementation(implementation)
+    except (AttributeError, ValueError):  # older transformers: the config field is read per call
+        model.config._attn_implementation = implementation

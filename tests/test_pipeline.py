@@ -122,6 +122,35 @@ def test_interrupted_write_is_never_served_and_is_finished_next_run(make_assista
     assert assistant.store.sweep() == len(chunks)
 
 
+def test_a_failed_batch_write_commits_nothing_and_keeps_what_was_stored(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    from ingest import Document
+    from rag import StoreError
+    from rag.store import PreparedDocument
+
+    assistant = make_assistant()
+    assistant.ingest([EXAMPLES / "library-renovation.html"])
+    before = assistant.documents()
+
+    def prepared(text: str, source: str, dim: int | None = None) -> PreparedDocument:
+        doc = Document(source=source, text=text)
+        chunks = assistant.indexer.chunker.split(doc)
+        vectors = assistant.embedder.embed([c.text for c in chunks])
+        if dim is not None:
+            vectors = [v[:dim] for v in vectors]  # a wrong-sized vector: Chroma refuses the add
+        return PreparedDocument(doc, chunks, vectors, vectors[0], "")
+
+    good = prepared("Zeppelins were moored at the old airfield in 1931.", "zeppelins.txt")
+    bad = prepared("The ferry timetable changes in spring.", "ferry.txt", dim=3)
+    with pytest.raises(StoreError, match="run the ingest again"):
+        assistant.store.write_documents([good, bad])
+    assert assistant.documents() == before
+    assert all(e.source != "zeppelins.txt" for e in assistant.ask("zeppelins airfield").evidence)
+    assistant.store.write_documents([good, prepared("The ferry timetable changes in spring.",
+                                                    "ferry.txt")])
+    assert {d.source for d in assistant.documents()} == {
+        *(d.source for d in before), "zeppelins.txt", "ferry.txt"}
+
+
 def test_errors_say_what_to_do(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assistant = make_assistant()
     with pytest.raises(EmptyIndexError, match="rag ingest"):
