@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,7 +34,8 @@ class Embedder:
         model: a sentence-transformers folder or name; None means the packaged model.
         batch_size: texts per forward pass on torch (onnxruntime uses its measured best).
         backend: "torch", or "onnx" to run the same weights with onnxruntime (exported once into
-            `cache_dir`; used only if it reproduces the torch vectors, else torch is kept).
+            `cache_dir`; used only if it reproduces the torch vectors, else torch is kept). Once
+            exported, the onnx backend does not load torch at all.
         cache_dir: where the ONNX export is kept.
     """
 
@@ -44,11 +46,26 @@ class Embedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         self.model_name = model or packaged_model_path()
+        self.batch_size = batch_size
+        self._onnx: Any = None
+        self._adapter: Any = None
+        self.cache_dir = cache_dir or Path(".rag") / "models"
+        if backend == "onnx":
+            self._onnx = self._load_onnx(self.cache_dir)
+        if self._onnx is None:
+            self._embed  # noqa: B018 -- load torch now: a model that cannot load fails here
+        self.backend: Backend = "onnx" if self._onnx is not None else "torch"
+        self.max_tokens = self._onnx.max_length if self._onnx is not None else int(
+            getattr(self._embed._model, "max_seq_length", 256) or 256)
+
+    @cached_property
+    def _embed(self) -> Any:
+        """The llama-index HuggingFaceEmbedding on torch (loaded on first use)."""
         try:
             from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
-            self._embed = HuggingFaceEmbedding(
-                model_name=self.model_name, device="cpu", embed_batch_size=batch_size
+            embed = HuggingFaceEmbedding(
+                model_name=self.model_name, device="cpu", embed_batch_size=self.batch_size
             )
         except Exception as exc:  # OSError, ValueError, hub errors: all mean "cannot load"
             raise ModelUnavailableError(
@@ -59,27 +76,32 @@ class Embedder:
 
         # Chunking counts tokens of whole documents; the "longer than 256" warning is expected.
         hf_logging.set_verbosity_error()
-        st: Any = self._embed._model
-        self.max_tokens = int(getattr(st, "max_seq_length", 256) or 256)
-        self._tokenizer = st.tokenizer
-        self._onnx: Any = None
-        self._adapter: Any = None
-        if backend == "onnx":
-            self._onnx = self._load_onnx(st, cache_dir or Path(".rag") / "models")
-        self.backend: Backend = "onnx" if self._onnx is not None else "torch"
+        return embed
 
-    def _load_onnx(self, st: Any, cache_dir: Path) -> Any:
-        from .onnx_runtime import OnnxEncoder, mean_pooled
+    def _load_onnx(self, cache_dir: Path) -> Any:
+        from . import onnx_runtime as rt
 
-        if not mean_pooled(st):
-            log.info("%s is not a mean-pooled model; embedding with torch", self.model_name)
+        folder = Path(self.model_name)
+        if not (folder / "tokenizer.json").is_file() or not rt.mean_pooled_folder(folder):
+            log.info("%s is not a mean-pooled model folder; embedding with torch", self.model_name)
+            return None
+        if rt.prompts(folder):
+            log.info("%s asks for prompts; embedding with torch", self.model_name)
             return None
         try:
-            encoder = OnnxEncoder(st, self.model_name, cache_dir)
+            cached = rt.cached_export(self.model_name, cache_dir)
+            if cached is None:  # first run in this data dir: export with torch (~10 s)
+                rt.export(self._embed._model, self.model_name, cache_dir)
+                cached = rt.cached_export(self.model_name, cache_dir)
+            assert cached is not None
+            path, reference = cached
+            encoder = rt.OnnxEncoder(folder, path)
+        except ModelUnavailableError:
+            raise
         except Exception as exc:  # export or runtime trouble: torch still works
             log.warning("ONNX embedder unavailable (%s); embedding with torch", exc)
             return None
-        if not encoder.agrees_with(st):
+        if not encoder.agrees_with(reference):
             log.warning("ONNX export of %s disagrees with torch; embedding with torch",
                         self.model_name)
             return None
@@ -97,23 +119,25 @@ class Embedder:
 
     @property
     def sentence_transformer(self) -> Any:
-        """The underlying torch SentenceTransformer."""
+        """The underlying torch SentenceTransformer (loads torch if the onnx backend runs)."""
         return self._embed._model
 
     def tokenize(self, text: str) -> list[int]:
         """Token ids as the embedder counts them (no special tokens)."""
-        return list(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+        if self._onnx is not None:
+            return self._onnx.count(text)  # type: ignore[no-any-return]
+        return list(self._embed._model.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Unit-length embeddings of texts, in order."""
         if not texts:
             return []
-        if self._onnx is not None and not self._embed.text_instruction:
+        if self._onnx is not None:
             return self._onnx.encode(texts).tolist()  # type: ignore[no-any-return]
         return [list(map(float, v)) for v in self._embed.get_text_embedding_batch(texts)]
 
     def embed_query(self, text: str) -> list[float]:
-        if self._onnx is not None and not self._embed.query_instruction:
+        if self._onnx is not None:
             return self._onnx.encode([text])[0].tolist()  # type: ignore[no-any-return]
         return [float(x) for x in self._embed.get_query_embedding(text)]
 

@@ -53,3 +53,34 @@ def test_onnx_embedder_gives_the_torch_vectors(embedder) -> None:  # type: ignor
     assert float((a * b).sum(axis=1).min()) > 0.9999
     assert float(np.dot(torch_embedder.embed_query("treaty"), embedder.embed_query("treaty"))) \
         > 0.9999
+
+
+def test_onnx_embedder_runs_without_torch_once_exported(embedder) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from rag.embeddings import Embedder; "
+            f"e = Embedder(backend='onnx', cache_dir=Path({str(embedder.cache_dir)!r})); "
+            "e.embed(['a sentence']); print(e.backend, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split() == ["onnx", "False"]
+
+
+def test_an_export_that_disagrees_with_torch_is_not_used(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    import numpy as np
+
+    from rag import onnx_runtime
+    from rag.embeddings import Embedder
+
+    cache = tmp_path / "models"
+    shutil.copytree(embedder.cache_dir, cache)
+    cached = onnx_runtime.cached_export(embedder.model_name, cache)
+    assert cached is not None
+    path, reference = cached
+    np.save(path.with_suffix(".probe.npy"), -reference)  # e.g. a foreign or corrupted export
+    fallback = Embedder(backend="onnx", cache_dir=cache)
+    assert fallback.backend == "torch"
+    assert float(np.dot(fallback.embed_query("treaty"), embedder.embed_query("treaty"))) > 0.9999
