@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         None, description="sentence-transformers folder or name; empty = packaged all-MiniLM-L6-v2."
     )
     embed_backend: EmbedBackend = Field(
-        "onnx", description="onnx (same vectors as torch, ~1.6x faster on CPU; exported once "
+        "onnx", description="onnx (same vectors as torch, ~2.8x faster on CPU; exported once "
         "into <data_dir>/models) | torch.")
     answerer: AnswererName = Field("extractive", description="extractive | local | openai.")
     gguf_path: Path | None = Field(
