@@ -121,7 +121,16 @@ class Indexer:
         if not pending:
             return
         texts = [embed_text(c, doc) for doc, chunks, _ in pending for c in chunks]
-        vectors = self.embedder.embed(texts)
+        # Embed each distinct text once: an edited document keeps the vectors of its unchanged
+        # chunks, and a chunk repeated across copies of a story is embedded once.
+        known: dict[str, list[float]] = {}
+        for doc, _, status in pending:
+            if status == "updated":
+                known.update(self._stored_vectors(doc))
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        known.update(zip(todo, self.embedder.embed(todo), strict=True))
+        report.chunks_embedded += len(todo)
+        vectors = [known[t] for t in texts]
         batch: list[PreparedDocument] = []
         offset = 0
         for doc, chunks, _ in pending:
@@ -136,6 +145,14 @@ class Indexer:
             report.files.append(FileResult(doc.source, status, chunks=len(chunks),  # type: ignore[arg-type]
                                            doc_id=doc.doc_id))
         pending.clear()
+
+    def _stored_vectors(self, document: Document) -> dict[str, list[float]]:
+        """Embedder text -> stored vector of a document's current chunks (before it changes)."""
+        out = {}
+        for text, meta, vector in self.store.chunk_embeddings_of(document.doc_id):
+            if (meta.get("title") or None) == document.title:  # the title is embedded too
+                out[f"{document.title}\n{text}" if document.title else text] = vector
+        return out
 
     def _minhash(self, text: str) -> str:
         sig = self._hasher.signature(text)

@@ -374,6 +374,13 @@ class Store:
         got = self._retrying(lambda: self._chunks.get(ids=chunk_ids, include=["embeddings"]))
         return {cid: list(e) for cid, e in zip(got["ids"], got["embeddings"], strict=True)}
 
+    def chunk_embeddings_of(self, doc_id: str) -> list[tuple[str, dict[str, Any], list[float]]]:
+        """(text, metadata, embedding) of every stored chunk of a document."""
+        got = self._retrying(lambda: self._chunks.get(
+            where={"doc_id": doc_id}, include=["documents", "metadatas", "embeddings"]))
+        return [(str(t), dict(m or {}), [float(x) for x in e]) for t, m, e in
+                zip(got["documents"], got["metadatas"], got["embeddings"], strict=True)]
+
     def doc_embeddings(self, doc_ids: list[str]) -> dict[str, list[float]]:
         """Mean chunk embedding of each document (for grouping near-duplicate stories)."""
         out: dict[str, list[float]] = {}

@@ -128,6 +128,7 @@ class IngestReport:
 
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    chunks_embedded: int = 0  # chunks written minus those whose vectors were reused
 
     def _count(self, status: FileStatus) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -160,14 +161,16 @@ class IngestReport:
         return (
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
             f"{len(self.skipped)} skipped, {self.removed} removed "
-            f"({self.chunks_added} chunks written in {self.seconds:.1f}s)"
+            f"({self.chunks_added} chunks written, {self.chunks_embedded} embedded, "
+            f"in {self.seconds:.1f}s)"
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
             "skipped": len(self.skipped), "removed": self.removed,
-            "chunks_added": self.chunks_added, "seconds": round(self.seconds, 3),
+            "chunks_added": self.chunks_added, "chunks_embedded": self.chunks_embedded,
+            "seconds": round(self.seconds, 3),
             "files": [asdict(f) for f in self.files],
         }
 

@@ -104,6 +104,47 @@ def test_changed_file_replaces_its_chunks_and_prune_removes(make_assistant, tmp_
     assert "water-quality-2024.md" not in {d.source for d in assistant.documents()}
 
 
+def test_an_edited_document_re_embeds_only_its_changed_chunks(make_assistant, tmp_path: Path,
+                                                               monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paragraphs = [f"Section {i}. The harbour board met on day {i} and discussed berth {i * 7}, "
+                  f"tide tables, dredging contracts and the pilot boat roster number {i}." * 4
+                  for i in range(12)]
+    target = folder / "harbour.txt"
+    target.write_text("Harbour board minutes\n\n" + "\n\n".join(paragraphs))
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    before = assistant.documents()[0].chunks
+    assert before >= 6
+
+    embedded: list[str] = []
+    real_embed = assistant.embedder.embed
+
+    def counting(texts: list[str]) -> list[list[float]]:
+        embedded.extend(texts)
+        return real_embed(texts)
+
+    monkeypatch.setattr(assistant.embedder, "embed", counting)
+    paragraphs[-1] = "Section 11. The board approved a new lighthouse keeper named Ottoline Marsh."
+    target.write_text("Harbour board minutes\n\n" + "\n\n".join(paragraphs))
+    report = assistant.ingest([folder])
+    assert [f.status for f in report.files] == ["updated"]
+    assert report.chunks_embedded == 1 and "1 embedded" in report.summary()
+    after = assistant.documents()[0].chunks
+    assert len(embedded) == 1 < after  # only the chunk that changed: the last paragraph
+    assert any("Ottoline" in t for t in embedded)
+    answer = assistant.ask("Who was approved as the new lighthouse keeper?")
+    assert "Ottoline Marsh" in answer.text
+    # Every stored vector is what embedding the chunk afresh gives.
+    stored = assistant.store.chunk_embeddings_of(assistant.documents()[0].doc_id)
+    fresh = real_embed([f"{m['title']}\n{t}" if m["title"] else t for t, m, _ in stored])
+    cosines = (np.asarray([v for _, _, v in stored]) * np.asarray(fresh)).sum(axis=1)
+    assert float(cosines.min()) > 0.9999
+
+
 def test_interrupted_write_is_never_served_and_is_finished_next_run(make_assistant) -> None:  # type: ignore[no-untyped-def]
     from ingest import Document
 
