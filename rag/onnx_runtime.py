@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def export(st: Any, model_name: str, cache_dir: Path) -> Path:
         _export_transformer(st, path)
     if not reference.is_file():
         vector = np.asarray(st.encode([_PROBE], normalize_embeddings=True), dtype=np.float32)[0]
-        _atomic_write(reference, lambda tmp: np.save(tmp, vector))
+        _atomic_write(reference, lambda tmp: np.save(tmp, vector))  # tmp ends in .npy
     return path
 
 
@@ -92,14 +93,14 @@ def cached_export(model_name: str, cache_dir: Path) -> tuple[Path, np.ndarray] |
         return None
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    """Write aside and rename: another process may export the same model at the same time."""
+def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
+    """Have `write` fill a file beside `path`, then rename it into place: another process may
+    export the same model at the same time, and a half-written file must never be read."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
-        with open(tmp, "wb") as fh:
-            write(fh)
+        write(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
@@ -129,11 +130,10 @@ def _export_transformer(st: Any, path: Path) -> None:
     # the traced scaled-dot-product one (22.6 s vs 26.4 s on 1,500 chunks, same vectors).
     attention = getattr(transformer.config, "_attn_implementation", None)
 
-    def write(fh: Any) -> None:
-        fh.close()  # torch.onnx.export writes by name
+    def write(target: str) -> None:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer chatter about shapes fixed in export
-            torch.onnx.export(Wrapped(), tuple(sample[n] for n in names), fh.name,
+            torch.onnx.export(Wrapped(), tuple(sample[n] for n in names), target,
                               input_names=names, output_names=["hidden"], dynamic_axes=axes,
                               opset_version=17, dynamo=False)
 
