@@ -136,10 +136,9 @@ def measure_ingest(folder: str, store: str, baseline: bool, raw: bool = True,
     if not raw:
         return result
     # The raw bound: the embedder alone on the same texts the pipeline embedded.
-    from rag.indexer import EMBED_BATCH_CHUNKS
+    from rag.indexer import EMBED_BATCH_CHUNKS, embed_text
 
-    titled = [f"{c.metadata.get('title')}\n{c.text}" if c.metadata.get("title") else c.text
-              for c in chunks]
+    titled = [embed_text(c.text, c.metadata.get("title") or None) for c in chunks]
     started = time.perf_counter()
     assistant.embedder.embed(titled)
     result["raw_embed_seconds"] = time.perf_counter() - started

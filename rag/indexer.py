@@ -26,9 +26,9 @@ DOC_DUPLICATE_JACCARD = 0.4  # MinHash estimate of shared 3-word shingles
 EMBED_BATCH_CHUNKS = 128
 
 
-def embed_text(chunk: Chunk, document: Document) -> str:
-    """What the embedder sees for a chunk: the document title adds what the chunk is about."""
-    return f"{document.title}\n{chunk.text}" if document.title else chunk.text
+def embed_text(text: str, title: str | None) -> str:
+    """What the embedder sees for a chunk's text: the document title adds what it is about."""
+    return f"{title}\n{text}" if title else text
 
 
 class Indexer:
@@ -120,9 +120,9 @@ class Indexer:
         """Embed the pending documents' chunks in one batch, then write them whole."""
         if not pending:
             return
-        texts = [embed_text(c, doc) for doc, chunks, _ in pending for c in chunks]
+        texts = [embed_text(c.text, doc.title) for doc, chunks, _ in pending for c in chunks]
         # Embed each distinct text once: an edited document keeps the vectors of its unchanged
-        # chunks, and a chunk repeated across copies of a story is embedded once.
+        # chunks, and a text repeated within the batch (copies of a story) is embedded once.
         known: dict[str, list[float]] = {}
         for doc, _, status in pending:
             if status == "updated":
@@ -151,7 +151,7 @@ class Indexer:
         out = {}
         for text, meta, vector in self.store.chunk_embeddings_of(document.doc_id):
             if (meta.get("title") or None) == document.title:  # the title is embedded too
-                out[f"{document.title}\n{text}" if document.title else text] = vector
+                out[embed_text(text, document.title)] = vector
         return out
 
     def _minhash(self, text: str) -> str:

@@ -108,6 +108,8 @@ def test_an_edited_document_re_embeds_only_its_changed_chunks(make_assistant, tm
                                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
+    from rag.indexer import embed_text
+
     folder = tmp_path / "docs"
     folder.mkdir()
     paragraphs = [f"Section {i}. The harbour board met on day {i} and discussed berth {i * 7}, "
@@ -140,7 +142,7 @@ def test_an_edited_document_re_embeds_only_its_changed_chunks(make_assistant, tm
     assert "Ottoline Marsh" in answer.text
     # Every stored vector is what embedding the chunk afresh gives.
     stored = assistant.store.chunk_embeddings_of(assistant.documents()[0].doc_id)
-    fresh = real_embed([f"{m['title']}\n{t}" if m["title"] else t for t, m, _ in stored])
+    fresh = real_embed([embed_text(t, m["title"] or None) for t, m, _ in stored])
     cosines = (np.asarray([v for _, _, v in stored]) * np.asarray(fresh)).sum(axis=1)
     assert float(cosines.min()) > 0.9999
 
