@@ -300,7 +300,7 @@ class Store:
         """Remove a document: its record first (so it stops being served), then its chunks."""
         with self._lock:
             self._docs.delete(ids=[doc_id])
-            self.vectors.delete(doc_id)
+            self._chunks.delete(where={"doc_id": doc_id})  # as write_documents does
             self._invalidate()
 
     def set_groups(self, groups: dict[str, str]) -> None:
