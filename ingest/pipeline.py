@@ -36,6 +36,7 @@ def to_document(raw: RawDocument) -> Document:
         outlet=raw.outlet,
         path=raw.path,
         pages=raw.pages,
+        key=raw.key,
     )
 
 

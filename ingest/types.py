@@ -15,8 +15,10 @@ def content_hash(text: str) -> str:
 class Document:
     """One source document after loading, cleaning and metadata extraction.
 
-    `source` is the path as the user will see it (relative to the ingested folder where there is
-    one) or a URL; `doc_id` is derived from it so the same file always maps to the same document.
+    `source` is the name the user sees (the path relative to the ingested folder, or a URL); it
+    need not be unique. Identity comes from `path`, the resolved absolute path (plus `key` for one
+    record of a records file): the same file always maps to the same document, whichever folder it
+    was ingested through, and two files that share a name never replace each other.
     `pages` holds (character offset, page number) pairs for paged formats such as PDF.
     """
 
@@ -28,14 +30,34 @@ class Document:
     outlet: str | None = None
     path: str | None = None  # absolute path on disk, when the document came from a file
     pages: list[tuple[int, int]] = field(default_factory=list)
+    key: str | None = None  # the record's key within a records file (.jsonl, .csv)
+
+    @property
+    def identity(self) -> str:
+        """What makes this document itself: its resolved path (and record key), else its source."""
+        base = self.path or self.source
+        return f"{base}#{self.key}" if self.key is not None else base
 
     @property
     def doc_id(self) -> str:
+        return hashlib.sha1(self.identity.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def legacy_doc_id(self) -> str:
+        """The id stores written before identity came from paths gave this document."""
         return hashlib.sha1(self.source.encode("utf-8")).hexdigest()[:16]
 
     @property
     def content_hash(self) -> str:
         return content_hash(self.text)
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the text and every metadata field answers use (title and date drive
+        "latest" answers), so an edit to either is an update, not "unchanged"."""
+        fields = [self.text, self.title or "", self.published or "", self.url or "",
+                  self.outlet or ""]
+        return content_hash("\x1f".join(fields))
 
     def page_at(self, offset: int) -> int | None:
         """The page number that holds character `offset`, for paged documents."""

@@ -121,16 +121,46 @@ class Assistant:
         """Every indexed document with its chunk count and duplicate group."""
         return self.store.documents()
 
-    def delete(self, doc_id_or_source: str) -> bool:
-        """Remove one document by id or source; True when something was removed."""
+    def delete(self, document: str) -> bool:
+        """Remove one document; a file the UI uploaded is removed from the data dir too.
+
+        Args:
+            document: a doc_id, a file path, or a source name as `rag docs` lists it.
+        Returns:
+            True when something was removed, False when nothing matches.
+        Raises:
+            RagError: the name matches several documents (files of one name in two folders).
+        """
         records = self.store.registry(fresh=True)
-        doc_id = doc_id_or_source if doc_id_or_source in records else next(
-            (d for d, r in records.items() if r.get("source") == doc_id_or_source), None)
-        if doc_id is None:
+        path = str(Path(document).expanduser().resolve())
+        # One file may hold several documents (the records of a .jsonl): a path takes them all.
+        matches = [document] if document in records else [
+            d for d, r in records.items() if r.get("path") == path]
+        if not matches:
+            matches = [d for d, r in records.items() if r.get("source") == document]
+            if len(matches) > 1:
+                listed = "; ".join(f"{d} ({records[d].get('path') or '?'})" for d in matches[:5])
+                raise RagError(f"'{document}' names {len(matches)} documents: {listed}. "
+                               "Delete one by its id or its full path.")
+        if not matches:
             return False
-        self.store.delete_document(doc_id)
+        for doc_id in matches:
+            self.store.delete_document(doc_id)
+            self._remove_upload(str(records[doc_id].get("path") or ""))
         self.indexer.regroup()
         return True
+
+    def _remove_upload(self, path: str) -> None:
+        """Delete the stored copy of an uploaded file (files elsewhere are the user's own)."""
+        if not path:
+            return
+        uploads = self.settings.upload_dir.resolve()
+        file = Path(path)
+        if uploads not in file.parents or not file.is_file():
+            return
+        file.unlink()
+        if file.parent != uploads and not any(file.parent.iterdir()):
+            file.parent.rmdir()
 
     def reset(self) -> None:
         """Delete everything indexed in this collection."""

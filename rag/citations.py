@@ -154,10 +154,14 @@ class CitationChecker:
             self.embedder.embed([sentence])[0], dtype=np.float32)
         vecs = np.asarray(self.embedder.embed(pieces), dtype=np.float32)
         sims = vecs @ vec
-        j = int(np.argmax(sims))
-        if float(sims[j]) >= PARAPHRASE_COSINE:
-            return Check(True, pieces[j], float(sims[j]))
-        return Check(False, quote, max(best_cov, float(sims[j])))
+        # The quote shown is the sentence that backs the paraphrase, so its facts are checked
+        # against that very sentence: the closest one in meaning may not carry them.
+        for j in np.argsort(-sims):
+            if float(sims[j]) < PARAPHRASE_COSINE:
+                break
+            if facts_supported(sentence, f"{evidence.title or ''}\n{pieces[j]}", question):
+                return Check(True, pieces[j], float(sims[j]))
+        return Check(False, quote, max(best_cov, float(np.max(sims))))
 
     def verify(self, answer: str, evidence: list[Evidence], question: str = ""
                ) -> tuple[str, list[Citation], list[str]]:
@@ -181,14 +185,19 @@ class CitationChecker:
             prefix = frame.group(0) if frame else ""
             text = text[len(prefix):]
             framed = frame.group("date") if frame else None
-            order = [n - 1 for n in cited.cites if 1 <= n <= len(evidence)]
-            rest = [i for i in range(len(evidence)) if i not in order]
+            order = list(dict.fromkeys(n - 1 for n in cited.cites if 1 <= n <= len(evidence)))
+            # Every source the sentence cites keeps its marker if it backs the sentence; when
+            # none does, the first other piece of evidence that does is cited instead.
             found: list[tuple[int, Check]] = []
-            for i in order + rest:
+            for i in order:
                 result = self.check(text, evidence[i], question)
                 if result.supported:
                     found.append((i, result))
-                    if i in order or len(found) >= 1:
+            if not found:
+                for i in (i for i in range(len(evidence)) if i not in order):
+                    result = self.check(text, evidence[i], question)
+                    if result.supported:
+                        found.append((i, result))
                         break
             if not found:
                 flagged.append(text)

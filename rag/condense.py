@@ -26,8 +26,17 @@ MAX_REWRITE_WORDS = 40
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|then|what about|how about|and what|and who|and when|and where)\b|"
-    r"\b(it|its|it's|they|them|their|he|she|his|her|this|that|these|those|there|the same|"
-    r"former|latter)\b",
+    r"\b(it|its|it's|they|them|their|he|she|his|her|him|the same|the former|the latter)\b|"
+    # A demonstrative standing for something said earlier: at the end ("Who said that?"), at the
+    # start, or after a verb, preposition or question word ("When was that signed?", "What is
+    # in these?"). Not the relative "that" after a noun ("the law that governs X"), not "this
+    # year", and not the "there" of "Is there a deadline?".
+    r"\b(this|that|these|those)\s*[?.!]?\s*$|^\W*(this|that|these|those)\b|"
+    r"\b(is|was|were|are|be|did|does|do|has|have|had|will|would|can|could|about|of|on|in|"
+    r"with|for|after|before|by|from|to|at|like|than|why|how|when|where|what|who)\s+(that|these|those|this(?!\s+(?:year|week|month|morning|"
+    r"afternoon|evening|weekend|spring|summer|autumn|fall|winter|season|quarter|decade|"
+    r"century)\b))\b|"
+    r"\bthere\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
 _LEAD = re.compile(r"^(and|but|also|so|then)\s*,?\s*", re.IGNORECASE)

@@ -61,6 +61,10 @@ class Embedder:
     @cached_property
     def _embed(self) -> Any:
         """The llama-index HuggingFaceEmbedding on torch (loaded on first use)."""
+        from transformers.utils import logging as hf_logging
+
+        # A "Loading weights" progress bar on every command that loads the model is noise.
+        hf_logging.disable_progress_bar()
         try:
             from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
@@ -72,8 +76,6 @@ class Embedder:
                 f"Could not load the embedding model '{self.model_name}': {exc}. Set RAG_EMBED_MODEL "
                 "to a local sentence-transformers folder (no downloads happen offline)."
             ) from exc
-        from transformers.utils import logging as hf_logging
-
         # Chunking counts tokens of whole documents; the "longer than 256" warning is expected.
         hf_logging.set_verbosity_error()
         return embed

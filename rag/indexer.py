@@ -31,6 +31,16 @@ def embed_text(text: str, title: str | None) -> str:
     return f"{title}\n{text}" if title else text
 
 
+def _legacy_record(document: Document, registry: dict[str, dict]) -> str | None:
+    """The id of this document's record in a store written before identity came from paths
+    (ids were hashes of the display source), so an upgrade replaces it instead of duplicating."""
+    legacy = document.legacy_doc_id
+    record = registry.get(legacy)
+    if legacy == document.doc_id or record is None or record.get("identity"):
+        return None
+    return legacy if record.get("source") == document.source else None
+
+
 class Indexer:
     """Writes documents into a store.
 
@@ -48,6 +58,7 @@ class Indexer:
         self.chunker = chunker
         self.max_bytes = max_bytes
         self._hasher = MinHasher()
+        self._replaces: dict[str, str] = {}  # new doc_id -> the legacy id of its old version
 
     def ingest(
         self,
@@ -83,7 +94,7 @@ class Indexer:
                     if doc.path:
                         seen_paths.add(doc.path)
                     record = registry.get(doc.doc_id)
-                    if record and record.get("doc_hash") == doc.content_hash:
+                    if record and record.get("doc_hash") == doc.fingerprint:
                         report.files.append(FileResult(doc.source, "unchanged",
                                                        chunks=int(record.get("chunks", 0)),
                                                        doc_id=doc.doc_id))
@@ -92,7 +103,11 @@ class Indexer:
                     if not chunks:
                         report.files.append(FileResult(doc.source, "skipped", "no text to index"))
                         continue
-                    pending.append((doc, chunks, "updated" if record else "added"))
+                    legacy = _legacy_record(doc, registry)
+                    if legacy:
+                        self._replaces[doc.doc_id] = legacy
+                    status = "updated" if record or legacy else "added"
+                    pending.append((doc, chunks, status))
                     if sum(len(c) for _, c, _ in pending) >= EMBED_BATCH_CHUNKS:
                         self._flush(pending, report)
             self._flush(pending, report)
@@ -141,6 +156,10 @@ class Indexer:
             batch.append(PreparedDocument(doc, chunks, embeddings, mean.tolist(),
                                           self._minhash(doc.text)))
         self.store.write_documents(batch)
+        for doc, _, _ in pending:
+            legacy = self._replaces.pop(doc.doc_id, None)
+            if legacy:  # the new version is committed; now the old one may go
+                self.store.delete_document(legacy)
         for doc, chunks, status in pending:
             report.files.append(FileResult(doc.source, status, chunks=len(chunks),  # type: ignore[arg-type]
                                            doc_id=doc.doc_id))
@@ -149,7 +168,8 @@ class Indexer:
     def _stored_vectors(self, document: Document) -> dict[str, list[float]]:
         """Embedder text -> stored vector of a document's current chunks (before it changes)."""
         out = {}
-        for text, meta, vector in self.store.chunk_embeddings_of(document.doc_id):
+        doc_id = self._replaces.get(document.doc_id, document.doc_id)
+        for text, meta, vector in self.store.chunk_embeddings_of(doc_id):
             if (meta.get("title") or None) == document.title:  # the title is embedded too
                 out[embed_text(text, document.title)] = vector
         return out

@@ -145,7 +145,8 @@ _QUOTE_QUESTION = re.compile(
     r"tell)\b|\bwhat words?\b",
     re.IGNORECASE)
 EXCLUDED_WEIGHT = 0.35
-_MARKERS = set(content_terms("addition"))  # "in addition to X" says nothing about the answer
+# The words of "in addition to X" say nothing about the answer; "addition" elsewhere does.
+_MARKER_PHRASE = re.compile(r"\bin addition to\b", re.IGNORECASE)
 
 
 def parse(text: str, context: str | None = None) -> Question:
@@ -168,13 +169,16 @@ def parse(text: str, context: str | None = None) -> Question:
     core = re.sub(r"\s+", " ", _META.sub(" ", core)).strip(" ,")
     scene = _SCENE.search(text)
     cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
+    marker_spans = [m.span() for m in _MARKER_PHRASE.finditer(text)]
     for match in re.finditer(r"[\w'’-]+", text):
         word = match.group(0)
+        if any(a <= match.start() < b for a, b in marker_spans):
+            continue
         weight = 1.0 if match.start() < cut else SCENE_WEIGHT
         if word.lower() in _FILLER:
             continue
         for term in content_terms(word):
-            if (term in meta and term not in content_terms(core)) or term in _MARKERS:
+            if term in meta and term not in content_terms(core):
                 continue
             if term in excluded:
                 weight = EXCLUDED_WEIGHT

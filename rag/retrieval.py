@@ -17,6 +17,7 @@ import numpy as np
 from ingest import containment
 
 from .embeddings import Embedder
+from .injection import withhold_instructions
 from .store import Store, StoredChunk, date_int
 from .types import Evidence, Source
 
@@ -207,6 +208,7 @@ class Retriever:
             _to_evidence(chunks[cid], fused[cid], cosines.get(cid), registry)
             for cid in ranked[: top_k * 4]
         ]
+        evidence = [e for e in evidence if e.text]  # a chunk that only addressed the assistant
         _date_undated_copies(evidence, registry)
         if collapse:
             evidence = self._collapse(evidence, top_k)
@@ -354,10 +356,12 @@ def _to_evidence(chunk: StoredChunk, score: float, cosine: float | None,
                  registry: dict[str, dict[str, Any]]) -> Evidence:
     meta = chunk.metadata
     record = registry.get(chunk.doc_id, {})
+    text, withheld = withhold_instructions(chunk.text)
     return Evidence(
         chunk_id=chunk.chunk_id,
         doc_id=chunk.doc_id,
-        text=chunk.text,
+        text=text,
+        withheld=withheld,
         source=str(meta.get("source", "")),
         title=meta.get("title") or None,
         published=meta.get("published") or None,

@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _REGISTRY_TTL_S = 2.0  # how stale another process's writes may look to a long-running reader
+_STATE_ID = "change-token"
 
 
 def date_int(iso: str | None) -> int:
@@ -86,7 +88,8 @@ def _record(item: PreparedDocument, ingested_at: float) -> dict[str, Any]:
         "url": document.url or "",
         "outlet": document.outlet or "",
         "path": document.path or "",
-        "doc_hash": document.content_hash,
+        "identity": document.identity,
+        "doc_hash": document.fingerprint,
         "chunks": len(item.chunks),
         "group": document.doc_id,
         "minhash": item.minhash,
@@ -123,6 +126,8 @@ class Store:
         self._registry: dict[str, dict[str, Any]] | None = None
         self._registry_at = 0.0
         self._registry_count = -1
+        self._seen_token: str | None = None  # the change token the cached registry was read at
+        self._written_token: str | None = None  # the last token this process wrote
         self.version = 0  # bumps whenever this process sees the registry change
 
     def _connect(self, client: Any) -> None:
@@ -135,6 +140,11 @@ class Store:
             )
             self._docs = client.get_or_create_collection(
                 f"{self.name}__docs", metadata=space, embedding_function=None
+            )
+            # One record whose token every writer replaces: a reader that sees a token it did not
+            # write knows the collection changed, even when the document count did not (an edit).
+            self._state = client.get_or_create_collection(
+                f"{self.name}__state", embedding_function=None
             )
         except Exception as exc:
             raise StoreError(f"Could not open collection '{self.name}': {exc}") from exc
@@ -164,33 +174,60 @@ class Store:
     # ---- the registry of committed documents -------------------------------------------
 
     def registry(self, fresh: bool = False) -> dict[str, dict[str, Any]]:
-        """doc_id -> record metadata of every committed document (cached for a moment)."""
+        """doc_id -> record metadata of every committed document.
+
+        Cached for a moment; after that one read of the change token tells whether anything
+        (this process or another) wrote since, and only then are the records read again.
+        """
         with self._lock:
             now = time.monotonic()
-            if self._registry is not None and not fresh and now - self._registry_at < _REGISTRY_TTL_S:
-                return self._registry
+            cached = self._registry is not None and not fresh
+            if cached and now - self._registry_at < _REGISTRY_TTL_S:
+                return self._registry  # type: ignore[return-value]
+            token = self.change_token()
             count = self._docs.count()
-            if self._registry is not None and not fresh and count == self._registry_count:
-                # Same count: cheap check of the hashes only when the count moved or on demand.
+            if cached and token == self._seen_token and (
+                    token is not None or count == self._registry_count):
+                # Stores written before change tokens existed fall back to the document count.
                 self._registry_at = now
-                return self._registry
+                return self._registry  # type: ignore[return-value]
             records: dict[str, dict[str, Any]] = {}
             for ids, metas in self._paged(self._docs, include=["metadatas"]):
                 for doc_id, meta in zip(ids, metas, strict=True):
                     records[doc_id] = dict(meta or {})
             if records != self._registry:
-                if self._registry is not None and not self._own_writes:
+                external = (token != self._written_token) if token is not None \
+                    else not self._own_writes
+                if self._registry is not None and external:
                     self._reload()
                 self.version += 1
             self._own_writes = 0
             self._registry, self._registry_at, self._registry_count = records, now, count
+            self._seen_token = token
             return records
 
+    def change_token(self) -> str | None:
+        """The token the last writer left (None in a store no writer with tokens touched)."""
+        try:
+            got = self._state.get(ids=[_STATE_ID], include=["metadatas"])
+        except Exception:  # a stale embedded index; the next registry read reloads
+            return None
+        metas = got.get("metadatas") or []
+        return str(metas[0].get("token")) if metas and metas[0] else None
+
     def _invalidate(self) -> None:
+        """After a write: forget the cached registry and leave a new change token."""
         with self._lock:
             self._registry_at = 0.0
             self._registry_count = -1
             self._own_writes += 1
+            token = uuid.uuid4().hex
+            try:
+                self._state.upsert(ids=[_STATE_ID], embeddings=[[1.0]], documents=[""],
+                                   metadatas=[{"token": token}])
+                self._written_token = token
+            except Exception as exc:  # readers then fall back to counting documents
+                log.warning("could not record a change token: %s", exc)
 
     @staticmethod
     def _paged(collection: Any, include: list[str], where: dict | None = None,
@@ -266,7 +303,7 @@ class Store:
                         "page": chunk.page or 0,
                         "position": chunk.position,
                         "start": chunk.start,
-                        "doc_hash": document.content_hash,
+                        "doc_hash": document.fingerprint,
                         "chunk_hash": chunk.content_hash,
                     },
                 )

@@ -35,6 +35,9 @@ class Evidence:
     group: str | None = None  # story group of the document
     also: list[Source] = field(default_factory=list)
     group_published: str | None = None  # latest date of the story's dated copies (undated copy)
+    # Sentences of the chunk that addressed the assistant (injected instructions), left out of
+    # `text`: no answerer sees them and no answer cites them.
+    withheld: list[str] = field(default_factory=list)
 
     def effective_date(self) -> str | None:
         """The publish date, or for an undated copy of a story the latest date of its dated

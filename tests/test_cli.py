@@ -42,6 +42,8 @@ def test_ingest_ask_json_docs_and_errors(tmp_path: Path, news_corpus: Path) -> N
     first = rag("ingest", str(news_corpus), "--json", cwd=tmp_path, data=data)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["added"] == 5
+    # The first ingest loads the torch model to export it: no progress bar leaks into the output.
+    assert "Loading weights" not in first.stderr and "%|" not in first.stderr
     again = rag("ingest", str(news_corpus), "--json", cwd=tmp_path, data=data)
     assert json.loads(again.stdout)["unchanged"] == 5
 

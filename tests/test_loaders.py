@@ -163,3 +163,61 @@ def test_unreadable_file_is_skipped() -> None:
 def test_missing_path_raises(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_documents([tmp_path / "nope"])
+
+
+def test_latin1_text_keeps_its_accents(tmp_path: Path) -> None:
+    """Latin-1 French used to come back as 'coūtait' (a Baltic code page guessed first)."""
+    text = ("Le nouveau pont coûtait 4 millions d'euros, déclara le maire. "
+            "Les travaux commenceront à l'été, après la fête du village.")
+    (tmp_path / "pont.txt").write_bytes(text.encode("latin-1"))
+    short = {  # short texts that each decoded to another alphabet or code page before
+        "court.txt": ("était déclara", "latin-1"),
+        "zoe.txt": ("Zoë Ils", "latin-1"),
+        "gare.txt": ("Le garçon après L'hôtel fermé à Noël coûtait", "latin-1"),
+        "lodz.txt": ("Żółta łódź kosztowała cztery miliony złotych.", "cp1250"),
+    }
+    for name, (words, encoding) in short.items():
+        (tmp_path / name).write_bytes(words.encode(encoding))
+    (tmp_path / "privet.txt").write_bytes("Привет, как дела? Мост стоил четыре миллиона рублей, "
+                                          "сказал мэр.".encode("cp1251"))
+    docs, skipped = load([tmp_path])
+    assert not skipped
+    assert docs["pont.txt"][0].text == text
+    for name, (words, _) in short.items():
+        assert docs[name][0].text == words
+    assert "Мост стоил" in docs["privet.txt"][0].text
+
+
+def test_decompression_bombs_are_skipped_with_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    import docx
+
+    from ingest import loaders
+
+    normal = tmp_path / "normal.docx"
+    document = docx.Document()
+    document.add_paragraph("The harbour festival starts on 12 August 2024.")
+    document.save(str(normal))
+    bomb = tmp_path / "bomb.docx"
+    # The same package with 30 MB of repetitive XML in its body: ~100 KB on disk.
+    with zipfile.ZipFile(normal) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                run = b"<w:p><w:r><w:t>boom</w:t></w:r></w:p>"
+                data = data.replace(b"<w:body>", b"<w:body>" + run * (30_000_000 // len(run)))
+            dst.writestr(item, data)
+    assert bomb.stat().st_size < 500_000
+    docs, skipped = load([normal, bomb])
+    assert "harbour festival" in docs["normal.docx"][0].text
+    assert "decompression bomb" in skipped["bomb.docx"]
+
+    monkeypatch.setattr(loaders, "MAX_PDF_PAGES", 2)
+    make_pdf(tmp_path / "long.pdf", "one\ftwo\fthree")
+    _, skipped = load([tmp_path / "long.pdf"])
+    assert "3 pages (limit 2)" in skipped["long.pdf"]
+    monkeypatch.setattr(loaders, "MAX_PDF_PAGES", 100)
+    monkeypatch.setattr(loaders, "MAX_TEXT_CHARS", 20)
+    _, skipped = load([tmp_path / "long.pdf"])
+    assert "characters" in skipped["long.pdf"]

@@ -109,3 +109,32 @@ def test_model_rewrite_of_a_follow_up_is_checked_before_use() -> None:
 
     assert llm_condense(follow_up, earlier, chat) == good
     assert llm_condense("Who chairs the energy committee?", earlier, chat) is None  # standalone
+
+
+@pytest.mark.parametrize("question", [
+    "What is the law that governs tenant deposits?",
+    "Is there a deadline for filing the appeal?",
+    "How much will the city spend this year?",
+    "Which company built the bridge that collapsed?",
+    "Who said that the treaty was delayed?",
+])
+def test_ordinary_questions_are_not_follow_ups(question: str) -> None:
+    assert condense(question, ["When did the presidents agree to draft the treaty?"]) == (
+        question, None)
+
+
+@pytest.mark.parametrize("question", [
+    "Why did that happen?", "Who said that?", "When was that signed?", "What happened there?",
+    "Does this apply to renters?", "And the cost?",
+])
+def test_questions_that_lean_on_the_conversation_are_follow_ups(question: str) -> None:
+    standalone, context = condense(question, ["When did the presidents agree to draft the treaty?"])
+    assert context is not None and "treaty" in standalone
+
+
+def test_addition_is_a_word_like_any_other() -> None:
+    from rag.text import stem
+
+    assert stem("addition") in parse("What was the addition to the museum?").terms
+    besides = parse("In addition to trade, what did the treaty cover?")
+    assert stem("addition") not in besides.terms and stem("trade") in besides.excluded

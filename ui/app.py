@@ -7,6 +7,7 @@ upload limits, optional login).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
@@ -59,9 +60,34 @@ document.addEventListener('click', function (event) {
 """
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def escape_markdown(text: str) -> str:
+    """Document text as literal chat text: no HTML tags, links or images of its own.
+
+    Answers quote documents, and a document may hold `<img src=x onerror=...>` or
+    `[click](javascript:...)`; the chat renders Markdown and HTML, so both are neutralised.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def _link_markers(text: str, turn: int) -> str:
-    """Turn `[n]` markers into links to the source cards of this turn."""
-    return re.sub(r"\[(\d+)\]", lambda m: f"[[{m.group(1)}]](#src-{turn}-{m.group(1)})", text)
+    """Escape an answer's text and turn its `[n]` markers into links to this turn's cards."""
+    parts = re.split(r"(\[\d+\])", text)
+    out = []
+    for part in parts:
+        marker = re.fullmatch(r"\[(\d+)\]", part)
+        out.append(f"[[{marker.group(1)}]](#src-{turn}-{marker.group(1)})" if marker
+                   else escape_markdown(part))
+    return "".join(out)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an http(s) link, else None (no `javascript:` or `data:` links)."""
+    if url and re.match(r"https?://[^\s\"'<>]+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
 
 
 def _highlight(context: str, quote: str) -> str:
@@ -81,7 +107,8 @@ def _meta(source: str, title: str | None, published: str | None, url: str | None
     parts = [f"<b>{html.escape(title)}</b>" if title else "",
              html.escape(published) if published else "",
              f"<code>{html.escape(source)}</code>",
-             f'<a href="{html.escape(url)}" target="_blank" rel="noopener">link</a>' if url else "",
+             f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">link</a>'
+             if (link := safe_url(url)) else "",
              f"page {page}" if page else ""]
     return " · ".join(p for p in parts if p)
 
@@ -122,7 +149,7 @@ def sources_html(answer: Answer | None, turn: int) -> str:
 def chat_text(answer: Answer, turn: int) -> str:
     """An answer as chat markdown: linked markers; abstentions marked as such."""
     if answer.abstained:
-        return f"⚠️ {answer.text}"
+        return f"⚠️ {escape_markdown(answer.text)}"
     return _link_markers(answer.text, turn)
 
 
@@ -170,7 +197,8 @@ class ChatApp:
                                           top_k=int(top_k) if top_k else None):
                 if event.kind == "token" and assistant.answerer.name != "extractive":
                     draft += event.text
-                    history[-1] = {"role": "assistant", "content": draft}
+                    history[-1] = {"role": "assistant",
+                                   "content": f"*Draft, being checked:* {escape_markdown(draft)}"}
                     yield history, sources_html(None, turn), state, ""
                 elif event.kind == "answer" and event.answer is not None:
                     answer = event.answer
@@ -207,8 +235,14 @@ class ChatApp:
         return [[d.title or "", d.published or "", d.chunks, labels.get(d.group or d.doc_id, ""),
                  d.source] for d in docs]
 
-    def sources(self) -> list[str]:
-        return [d.source for d in self.assistant.documents()]
+    def sources(self) -> list[tuple[str, str]]:
+        """(label, doc_id) of every document, for the delete picker (sources may repeat)."""
+        docs = self.assistant.documents()
+        counts: dict[str, int] = {}
+        for d in docs:
+            counts[d.source] = counts.get(d.source, 0) + 1
+        return [(f"{d.source} ({d.doc_id[:8]})" if counts[d.source] > 1 else d.source, d.doc_id)
+                for d in docs]
 
     def upload(self, files: list[Any] | None, progress: gr.Progress = gr.Progress()  # noqa: B008
                ) -> tuple[str, list[list[Any]], Any]:
@@ -230,8 +264,13 @@ class ChatApp:
             if src.stat().st_size > limit:
                 refused.append(f"{name}: larger than {self.settings.upload_max_mb:g} MB")
                 continue
-            dest = target / name
-            shutil.copyfile(src, dest)
+            # One folder per content: an upload named like an earlier one is another document
+            # (nothing is replaced behind the user's back); the same file again is unchanged.
+            digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+            dest = target / digest / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if not dest.exists():
+                shutil.copyfile(src, dest)
             paths.append(dest)
         lines = ["### Ingest report", ""]
         if paths:
@@ -251,15 +290,36 @@ class ChatApp:
             lines.append(f"- **refused** {r}")
         if not paths and refused:
             raise gr.Error("No file could be uploaded: " + "; ".join(refused))
-        return "\n".join(lines), self.documents_table(), gr.update(choices=self.sources())
-
-    def delete(self, source: str | None) -> tuple[str, list[list[Any]], Any]:
-        if not source:
-            raise gr.Error("Pick a document to delete.")
-        if not self.assistant.delete(source):
-            raise gr.Error(f"'{source}' is not indexed.")
-        return (f"Deleted `{source}`.", self.documents_table(),
+        return ("\n".join(lines), self.documents_table(),
                 gr.update(choices=self.sources(), value=None))
+
+    def confirm_delete(self, doc_id: str | None) -> tuple[str, Any]:
+        """The first step of deleting: say what will go and show the confirm buttons."""
+        label = self._label(doc_id)
+        return (f"**Delete `{label}`?** It leaves the index (an uploaded copy is removed too); "
+                "this cannot be undone.", gr.update(visible=True))
+
+    def delete(self, doc_id: str | None) -> tuple[str, list[list[Any]], Any, Any]:
+        """The second step: delete the picked document; returns report, table, picker, buttons."""
+        label = self._label(doc_id)
+        try:
+            removed = self.assistant.delete(str(doc_id))
+        except RagError as exc:
+            raise gr.Error(str(exc)) from exc
+        if not removed:
+            raise gr.Error(f"'{label}' is not indexed any more.")
+        return (f"Deleted `{label}`.", self.documents_table(),
+                gr.update(choices=self.sources(), value=None), gr.update(visible=False))
+
+    def _label(self, doc_id: str | None) -> str:
+        if not doc_id:
+            raise gr.Error("Pick a document to delete.")
+        labels = {value: label for label, value in self.sources()}
+        return labels.get(doc_id, doc_id)
+
+    @staticmethod
+    def cancel_delete() -> tuple[str, Any]:
+        return "Nothing deleted.", gr.update(visible=False)
 
     def chat_hints(self) -> tuple[list[str], str]:
         """Example questions and the empty-index note, as they stand now (after uploads)."""
@@ -323,14 +383,24 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                  headers=["title", "published", "chunks", "duplicate group",
                                           "source"], interactive=False, label="Indexed documents")
             with gr.Row():
-                pick = gr.Dropdown(app.sources(), label="Document", allow_custom_value=False)
-                delete_btn = gr.Button("Delete", variant="stop")
+                # No document is preselected: deleting takes a pick and a confirmation.
+                pick = gr.Dropdown(app.sources(), value=None, label="Document",
+                                   allow_custom_value=False, elem_id="delete-pick")
+                delete_btn = gr.Button("Delete…", variant="secondary", elem_id="delete")
+            with gr.Row(visible=False) as confirm_row:
+                confirm_btn = gr.Button("Yes, delete it", variant="stop", elem_id="delete-confirm")
+                cancel_btn = gr.Button("Cancel", elem_id="delete-cancel")
             hints = [examples.dataset, note]
             ingest_btn.click(app.upload, [files], [report, table, pick], api_name="upload") \
                 .then(app.hint_updates, None, hints, api_visibility="private")
-            delete_btn.click(app.delete, [pick], [report, table, pick]) \
+            delete_btn.click(app.confirm_delete, [pick], [report, confirm_row],
+                             api_visibility="private")
+            cancel_btn.click(app.cancel_delete, None, [report, confirm_row],
+                             api_visibility="private")
+            confirm_btn.click(app.delete, [pick], [report, table, pick, confirm_row],
+                              api_visibility="private") \
                 .then(app.hint_updates, None, hints, api_visibility="private")
-            demo.load(lambda: (app.documents_table(), gr.update(choices=app.sources()),
+            demo.load(lambda: (app.documents_table(), gr.update(choices=app.sources(), value=None),
                                *app.hint_updates()), None, [table, pick, *hints])
         # An API endpoint for scripts: one question in, the `rag ask --json` shape out.
         api_q = gr.Textbox(visible=False)
@@ -358,9 +428,24 @@ def launch_kwargs(assistant: Assistant) -> dict[str, Any]:
     }
 
 
+def exposure_warning(host: str, auth: object) -> str | None:
+    """A warning when the UI listens beyond this machine without a login, else None."""
+    if auth or host in ("127.0.0.1", "localhost", "::1") or host.startswith("127."):
+        return None
+    return (f"warning: the chat UI listens on {host} without a login: anyone who can reach this "
+            "machine can read and delete your documents. Set RAG_UI_AUTH=user:password, or "
+            "use --host 127.0.0.1.")
+
+
 def launch(assistant: Assistant, **overrides: Any) -> None:
     """Start the UI and block until it is stopped."""
+    import sys
+
     demo = build_app(assistant)
     kwargs = {**launch_kwargs(assistant), **overrides}
+    warning = exposure_warning(str(kwargs["server_name"]), kwargs.get("auth"))
+    if warning:
+        print(warning, file=sys.stderr)
+        log.warning(warning)
     print(f"Chat UI on http://{kwargs['server_name']}:{kwargs['server_port']} (Ctrl-C to stop)")
     demo.launch(**kwargs)
