@@ -52,3 +52,26 @@ def test_a_quote_must_be_the_sources_own_words(embedder) -> None:  # type: ignor
         "The renovation added what the architect Mira Castell called “a garden for everyone” [1].",
         _evidence(None))
     assert text == "" and flagged
+
+
+def test_a_sentence_keeps_every_source_that_backs_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    evidence = [*_evidence("2024-09-05"),
+                Evidence(chunk_id="c2", doc_id="d2", source="town.txt",
+                         text="The Riverside library will reopen on 14 October 2024, the town said.")]
+    text, citations, flagged = CitationChecker(embedder).verify(
+        "The library will reopen on 14 October 2024 [1][2].", evidence)
+    assert [c.source for c in citations] == ["library.html", "town.txt"]
+    assert text.endswith("[1][2].") and flagged == []
+
+
+def test_a_paraphrase_is_backed_only_by_a_sentence_holding_its_facts(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The number is in one sentence, the meaning in another: no single sentence backs the claim,
+    and a quote without the number must not be shown as its source."""
+    item = Evidence(chunk_id="c1", doc_id="d1", source="wind.txt", text=(
+        "The figure of 40,000 was confirmed on Monday. The harbour was busy. Fishing boats "
+        "returned late. Offshore wind farms now supply electricity to tens of thousands of "
+        "households."))
+    result = CitationChecker(embedder).check("The wind turbines off the coast now power 40,000 homes.",
+                                             item)
+    assert not result.supported or "40,000" in result.quote
+    assert not result.supported

@@ -114,3 +114,28 @@ def test_a_running_assistant_answers_from_another_process_edit(
     answer = assistant.ask(question)
     assert "19 September 2024" in answer.text and "12 August" not in answer.text
     assert all("12 August" not in e.text for e in answer.evidence), "BM25 follows the edit"
+
+
+def test_a_store_from_before_path_identity_is_upgraded_in_place(
+        make_assistant, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Stores written when ids were hashes of the display name: a re-ingest replaces each old
+    record with its new one (reusing its vectors) instead of adding a duplicate."""
+    import rag.store
+    from ingest.types import Document
+
+    from .conftest import EXAMPLES
+
+    record = rag.store._record
+    with monkeypatch.context() as old_version:
+        old_version.setattr(Document, "doc_id", property(lambda self: self.legacy_doc_id))
+        old_version.setattr(rag.store, "_record", lambda item, at: {
+            k: v for k, v in record(item, at).items() if k != "identity"})
+        assistant = make_assistant()
+        assert assistant.ingest([EXAMPLES]).added == 6
+    old_ids = {d.doc_id for d in assistant.documents()}
+    report = assistant.ingest([EXAMPLES])
+    assert report.updated == 6 and report.added == 0 and report.chunks_embedded == 0
+    docs = assistant.documents()
+    assert len(docs) == 6 and not old_ids & {d.doc_id for d in docs}
+    assert assistant.store.count_chunks() == sum(d.chunks for d in docs)
+    assert assistant.ingest([EXAMPLES]).unchanged == 6

@@ -33,10 +33,35 @@ def test_local_answerer_answers_the_example_question(make_assistant, news_corpus
 @pytest.mark.slow
 @pytest.mark.llm
 def test_local_answerer_never_answers_from_model_knowledge(make_assistant, news_corpus) -> None:  # type: ignore[no-untyped-def]
+    """A question whose evidence looks relevant (dated talks between the presidents) but holds
+    no answer: the model is asked, and nothing it knows beyond the documents reaches the user."""
     assistant = make_assistant(answerer_name="local", collection="news")
     assistant.ingest([news_corpus])
-    answer = assistant.ask("What is the capital of France?")
-    assert answer.abstained and "Paris" not in answer.text
+    generator = assistant.answerer.generator
+    calls: list[list[dict[str, str]]] = []
+    chat = generator.chat
+
+    def counting(messages, max_tokens=None):  # type: ignore[no-untyped-def]
+        calls.append(messages)
+        return chat(messages, max_tokens)
+
+    generator.chat = counting
+    answer = assistant.ask("When was Vladimir Putin born?")
+    assert calls, "the model must be asked (the question passes the evidence gate)"
+    assert "1952" not in answer.text and "October 7" not in answer.text
+    import re
+
+    from rag.text import numbers
+
+    quotes = " ".join(c.quote for c in answer.citations)
+    # Markers and date frames ("Earlier, on 17 January 2024:") are checked against source dates.
+    claims = re.sub(r"\[\d+\]|(?:As of|Earlier, on|Later, on|On) \d{1,2} \w+ \d{4}: ", "",
+                    answer.text)
+    assert numbers(claims) <= numbers(quotes), "every number the answer states is cited"
+    # Where the documents hold nothing on the topic, the gate abstains before any model call.
+    calls.clear()
+    paris = assistant.ask("What is the capital of France?")
+    assert paris.abstained and "Paris" not in paris.text and not calls
 
 
 @pytest.mark.slow

@@ -69,13 +69,75 @@ def test_upload_reports_and_refuses(make_assistant, tmp_path: Path) -> None:  # 
     assert "refused** sheet.xlsx: unsupported" in report
     assert "empty.txt" in report and "empty file" in report
     assert [row[-1] for row in table] == ["library-renovation.html"]
-    assert (app.settings.upload_dir / "library-renovation.html").is_file()
+    stored = list(app.settings.upload_dir.glob("*/library-renovation.html"))
+    assert len(stored) == 1
     examples, note = app.chat_hints()  # what the chat tab shows once the upload is done
     assert note == "" and "Riverside library" in examples[0]
     with pytest.raises(gr.Error, match="unsupported"):
         app.upload([str(bad)])
-    message, table, _ = app.delete("library-renovation.html")
-    assert "Deleted" in message and table == []
+    # The same file again changes nothing; another file of the same name is another document.
+    report, table, _ = app.upload([str(good)])
+    assert "unchanged" in report and len(table) == 1
+    other = tmp_path / "other" / "library-renovation.html"
+    other.parent.mkdir()
+    other.write_text("<html><head><title>Harbour notes</title></head><body><p>The harbour "
+                     "festival starts on 12 August 2024 on the north pier.</p></body></html>")
+    report, table, _ = app.upload([str(other)])
+    assert "added" in report and len(table) == 2, "an upload never replaces a namesake"
+    # Deleting takes a pick and a confirmation, and removes the stored upload too.
+    with pytest.raises(gr.Error, match="Pick a document"):
+        app.confirm_delete(None)
+    labels = dict(app.sources())
+    assert len(labels) == 2 and all("library-renovation.html (" in label for label in labels)
+    doc_id = next(d.doc_id for d in app.assistant.documents() if d.title == "Harbour notes")
+    question, buttons = app.confirm_delete(doc_id)
+    assert "Delete" in question and buttons["visible"] is True
+    assert len(app.assistant.documents()) == 2, "asking to delete deletes nothing"
+    message, table, pick, buttons = app.delete(doc_id)
+    assert "Deleted" in message and len(table) == 1 and buttons["visible"] is False
+    assert pick["value"] is None
+    assert len(list(app.settings.upload_dir.glob("*/library-renovation.html"))) == 1
+    assert other.is_file(), "the user's own file is never touched"
+
+
+def test_document_text_is_shown_as_text_not_markup() -> None:
+    from rag import Answer, Citation
+    from ui.app import chat_text, safe_url, sources_html
+
+    evil = ('The farm opens in spring <img src=x onerror=alert(1)> [see](javascript:alert(2)) '
+            '![x](http://tracker.example/p.png) [1].')
+    answer = Answer(question="q", text=evil, citations=[Citation(
+        n=1, source="<b>notes</b>.md", quote="spring <img src=x>", doc_id="d", chunk_id="c",
+        title="<script>alert(3)</script>", url="javascript:alert(4)",
+        context="The farm opens in spring <img src=x>.")])
+    chat = chat_text(answer, 1)
+    assert "<img" not in chat and "](javascript:" not in chat and "![x](" not in chat
+    assert "[[1]](#src-1-1)" in chat, "the citation marker is still a link"
+    panel = sources_html(answer, 1)
+    assert "<img" not in panel and "<script>" not in panel and "<b>notes" not in panel
+    assert "javascript:" not in panel
+    assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
+
+
+def test_delete_picker_starts_empty_and_delete_is_two_steps(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import build_app
+
+    assistant = make_assistant()
+    assistant.ingest([EXAMPLES])
+    demo = build_app(assistant)
+    by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
+    assert by_id["delete-pick"].value is None, "no document is preselected for deletion"
+    assert by_id["delete"].variant != "stop" and by_id["delete-confirm"].variant == "stop"
+
+
+def test_listening_beyond_localhost_without_login_warns() -> None:
+    from ui.app import exposure_warning
+
+    assert exposure_warning("127.0.0.1", None) is None
+    assert exposure_warning("0.0.0.0", ("ann", "secret")) is None
+    warning = exposure_warning("0.0.0.0", None)
+    assert warning and "RAG_UI_AUTH" in warning
 
 
 def test_launch_settings_are_safe(make_assistant) -> None:  # type: ignore[no-untyped-def]
