@@ -19,13 +19,13 @@ TOP_K = 5
 
 
 def _local_llm(assistant: Assistant) -> Any:
-    """SmolLM2 (or RAG_GGUF_PATH) as a llama-index LLM, through llama-cpp-python."""
+    """The local answerer's model (RAG_LOCAL_MODEL or RAG_GGUF_PATH) as a llama-index LLM."""
     from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
     from llama_index.core.llms.callbacks import llm_completion_callback
 
     from rag.answerers.llm import LlamaCppGenerator
 
-    generator = LlamaCppGenerator(assistant.settings.gguf_path, context_window=4096,
+    generator = LlamaCppGenerator(assistant.settings.local_gguf(), context_window=4096,
                                   max_tokens=assistant.settings.max_tokens)
 
     class LocalGGUF(CustomLLM):

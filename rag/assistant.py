@@ -84,7 +84,7 @@ class Assistant:
             settings = settings.model_copy(update=overrides)
         logging.getLogger().setLevel(settings.log_level.upper())
         embedder = Embedder(settings.embed_model, backend=settings.embed_backend,
-                            cache_dir=settings.data_dir / "models")
+                            cache_dir=settings.models_dir)
         store = Store.from_settings(settings)
         return cls(settings, store, embedder)
 

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .model_files import LocalModel
+
 AnswererName = Literal["extractive", "local", "openai"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 EmbedBackend = Literal["onnx", "torch"]
@@ -25,6 +27,9 @@ class Settings(BaseSettings):
 
     # Storage
     data_dir: Path = Field(Path(".rag"), description="Where the Chroma store and state live.")
+    model_dir: Path | None = Field(
+        None, description="Where model files are prepared (the joined Qwen GGUF, the ONNX "
+        "export); empty = <data_dir>/models. Share one between data dirs to keep one copy.")
     collection: str = Field("documents", description="Chroma collection name.")
     chroma_host: str | None = Field(None, description="Chroma server host; empty = embedded store.")
     chroma_port: int = Field(8000, description="Chroma server port.")
@@ -52,8 +57,11 @@ class Settings(BaseSettings):
         "onnx", description="onnx (same vectors as torch, ~2.8x faster on CPU; exported once "
         "into <data_dir>/models) | torch.")
     answerer: AnswererName = Field("extractive", description="extractive | local | openai.")
+    local_model: LocalModel = Field(
+        "qwen2.5-coder-1.5b", description="Packaged GGUF for the local answerer: "
+        "qwen2.5-coder-1.5b (default) | smollm2-135m.")
     gguf_path: Path | None = Field(
-        None, description="GGUF file for the local answerer; empty = packaged SmolLM2-135M."
+        None, description="Any GGUF file for the local answerer (overrides local_model)."
     )
     context_window: int = Field(2048, ge=256, description="LLM context window in tokens.")
     max_tokens: int = Field(160, ge=8, description="Most tokens an LLM answer may have.")
@@ -84,10 +92,20 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("embed_model", "gguf_path", "llm_threads", mode="before")
+    @field_validator("embed_model", "gguf_path", "llm_threads", "model_dir", mode="before")
     @classmethod
     def _empty_path_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_dir or self.data_dir / "models"
+
+    def local_gguf(self) -> Path:
+        """The GGUF file the local answerer runs: RAG_GGUF_PATH, else the packaged model."""
+        from .model_files import local_gguf
+
+        return self.gguf_path or local_gguf(self.local_model, self.models_dir)
 
     @property
     def chroma_dir(self) -> Path:

@@ -39,23 +39,30 @@ def news_corpus() -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One model folder per test session: the ONNX export and the joined Qwen GGUF, made once."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def embedder(model_dir: Path):  # type: ignore[no-untyped-def]
     """The embedder as the app builds it by default (onnxruntime, exported once per session)."""
     from rag.embeddings import Embedder
 
-    embedder = Embedder(backend="onnx", cache_dir=tmp_path_factory.mktemp("models"))
+    embedder = Embedder(backend="onnx", cache_dir=model_dir)
     assert embedder.backend == "onnx"
     return embedder
 
 
 @pytest.fixture
-def make_assistant(tmp_path: Path, embedder) -> Callable[..., object]:  # type: ignore[no-untyped-def]
+def make_assistant(tmp_path: Path, embedder, model_dir: Path) -> Callable[..., object]:  # type: ignore[no-untyped-def]
     """Build an Assistant on a fresh Chroma folder with the real embedder."""
     from rag import Assistant, Settings
     from rag.store import Store
 
     def make(answerer: object | None = None, collection: str = "test",
              answerer_name: str = "extractive", **settings: object):
+        settings.setdefault("model_dir", model_dir)
         s = Settings(data_dir=tmp_path / "data", collection=collection,  # type: ignore[arg-type]
                      answerer=answerer_name, **settings)
         return Assistant(s, Store.from_settings(s), embedder, answerer=answerer)  # type: ignore[arg-type]

