@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from rag import Assistant
+from rag.citations import is_abstention
 
 from . import metrics as m
 from .datasets import Dataset
@@ -96,17 +97,20 @@ def run_baseline(assistant: Assistant, dataset: Dataset, config: Config,
         total_s = time.perf_counter() - started
         gold = item.sources
         docs = m.dedupe(ranked)
-        correct = m.answer_correct(text, item.answers, item.all_required)
+        # The baseline abstains only in words ("The context does not mention ..."); those
+        # replies count as abstentions, the same phrases the assistant recognises in a draft.
+        abstained = not text or is_abstention(text)
+        correct = not abstained and m.answer_correct(text, item.answers, item.all_required)
         row: dict[str, Any] = {
-            "id": item.id, "type": item.type, "question": item.question,
+            "id": item.id, "type": item.type, "split": item.split, "question": item.question,
             "standalone_question": None, "expected": item.answers, "sources": gold,
-            "as_of": item.as_of, "answer": text, "abstained": False, "citations": [],
+            "as_of": item.as_of, "answer": text, "abstained": abstained, "citations": [],
             "flagged": [], "fallback": False,
             "correct": correct if item.answerable else None,
             "f1": m.token_f1(text, item.answers) if item.answerable else None,
             # The baseline has no citations; its sources are the chunks it was given.
             "citation_precision": None, "citation_recall": None, "support": None,
-            "crag": m.crag_score(correct, False, item.answerable),
+            "crag": m.crag_score(correct, abstained, item.answerable),
             "retrieval_s": retrieval_s, "total_s": total_s, "retrieved": docs[:10],
         }
         if item.answerable:

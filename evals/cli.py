@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rag import Assistant, Settings
 
-from .datasets import load_dataset
+from .datasets import load_dataset, select_split
 from .report import chart, compare_table, gate, write
 from .runner import Config, RunResult, eval_settings, run
 
@@ -42,7 +42,8 @@ def _run_one(assistant: Assistant, config: Config, dataset) -> RunResult:  # typ
 
 
 def run_eval(args: argparse.Namespace, base: Settings) -> int:
-    dataset = load_dataset(args.dataset, corpus=args.corpus, limit=args.limit)
+    dataset = select_split(load_dataset(args.dataset, corpus=args.corpus, limit=args.limit),
+                           args.split)
     command = "rag " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     settings = eval_settings(base, dataset)
     if args.k:
@@ -78,7 +79,11 @@ def run_eval(args: argparse.Namespace, base: Settings) -> int:
     overall = result.summary["overall"]
     keys = ["hit@5", "mrr@10", "accuracy", "own_accuracy", "fallback_rate", "f1", "citation_precision", "citation_recall",
             "support", "abstain_correct", "false_abstain", "crag", "total_p50_s"]
-    print(json.dumps({k: None if overall.get(k) is None else round(overall[k], 3) for k in keys},
+    def rounded(block: dict) -> dict:  # type: ignore[type-arg]
+        return {k: None if block.get(k) is None else round(block[k], 3) for k in keys}
+
+    print(json.dumps({"all": rounded(overall), **{split: rounded(block) for split, block in
+                                                   result.summary.get("by_split", {}).items()}},
                      indent=1))
     print("Reports: " + ", ".join(str(p) for p in paths.values()))
     if args.gate:

@@ -13,10 +13,14 @@ Schema (one JSON object per line of `evals/datasets/<name>.jsonl`):
                   they count for citation precision, not for recall or retrieval hits
     as_of         ISO date the question is asked on, or null
     dialogue      earlier turns (questions) for follow_up, or null
+    split         optional: "dev" or "heldout"; by default a stable hash of the id puts about
+                  half of the items in each. Tune rules and fit weights on dev only; the gate
+                  and the reported numbers that matter are the held-out ones.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -26,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = Path(__file__).resolve().parent / "datasets"
+SPLITS = ("dev", "heldout")
 TYPES = {"factoid", "list", "yesno", "number", "date", "multi_doc", "time_sensitive", "conflict",
          "unanswerable", "follow_up"}
 
@@ -52,10 +57,20 @@ class Item:
     also_sources: list[str] = field(default_factory=list)
     as_of: str | None = None
     dialogue: list[str] | None = None
+    split: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.split:
+            self.split = split_of(self.id)
 
     @property
     def answerable(self) -> bool:
         return self.type != "unanswerable"
+
+
+def split_of(item_id: str) -> str:
+    """The split of an item without an explicit one: a stable half by a hash of its id."""
+    return SPLITS[hashlib.sha256(item_id.encode("utf-8")).digest()[0] % 2]
 
 
 @dataclass
@@ -82,11 +97,14 @@ def load_items(path: Path) -> list[Item]:
                 sources=[str(s) for s in row.get("sources") or []],
                 also_sources=[str(s) for s in row.get("also_sources") or []],
                 as_of=row.get("as_of"), dialogue=row.get("dialogue"),
+                split=str(row.get("split") or ""),
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise DatasetError(f"{path}:{number}: not a valid gold row ({exc})") from exc
         if item.type not in TYPES:
             raise DatasetError(f"{path}:{number}: unknown type '{item.type}'")
+        if item.split not in SPLITS:
+            raise DatasetError(f"{path}:{number}: split must be one of {', '.join(SPLITS)}")
         if item.answerable and not item.answers:
             raise DatasetError(f"{path}:{number}: an answerable question needs answers")
         items.append(item)
@@ -126,6 +144,15 @@ def _realtimeqa(cache: Path, limit: int | None) -> Dataset:
     return Dataset("realtimeqa", items[:limit] if limit else items, folder / "docs")
 
 
+def select_split(dataset: Dataset, split: str | None) -> Dataset:
+    """The dataset's items of one split ("dev", "heldout"); all of them for None or "all"."""
+    if not split or split == "all":
+        return dataset
+    if split not in SPLITS:
+        raise DatasetError(f"Unknown split '{split}': use dev, heldout or all.")
+    return Dataset(dataset.name, [i for i in dataset.items if i.split == split], dataset.corpus)
+
+
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
     """A dataset by name (`news`, `example`, `realtimeqa`) or a gold JSONL path plus its corpus.
@@ -136,10 +163,11 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     cache = cache or ROOT / ".rag" / "benchmarks"
     if name_or_path == "realtimeqa":
         return _realtimeqa(cache, limit)
-    if name_or_path in ("news", "example"):
+    if name_or_path in ("news", "example", "techdocs"):
         path = DATASETS / f"{name_or_path}.jsonl"
-        folder = (shared_dir() / "corpus" / "news") if name_or_path == "news" else (
-            ROOT / "examples" / "corpus")
+        folder = {"news": shared_dir() / "corpus" / "news",
+                  "example": ROOT / "examples" / "corpus",
+                  "techdocs": ROOT / "examples" / "techdocs"}[name_or_path]
         if corpus:
             folder = Path(corpus)
         if not folder.is_dir():
@@ -152,7 +180,8 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     path = Path(name_or_path)
     if not path.is_file():
         raise DatasetError(
-            f"No dataset '{name_or_path}': use news, example, realtimeqa or a path to a .jsonl file."
+            f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa or a path to a "
+            ".jsonl file."
         )
     if not corpus:
         raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")

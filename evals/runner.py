@@ -59,7 +59,7 @@ def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list
     correct = (not answer.abstained) and m.answer_correct(answer.text, item.answers,
                                                           item.all_required)
     row: dict[str, Any] = {
-        "id": item.id, "type": item.type, "question": item.question,
+        "id": item.id, "type": item.type, "split": item.split, "question": item.question,
         "standalone_question": answer.standalone_question,
         "expected": item.answers, "sources": gold, "as_of": item.as_of,
         "answer": answer.text, "abstained": answer.abstained,
@@ -153,7 +153,10 @@ def summarize(rows: list[dict[str, Any]], ingest_s: float = 0.0) -> dict[str, An
 
     by_type = {kind: block([r for r in rows if r["type"] == kind])
                for kind in sorted({r["type"] for r in rows})}
-    return {"overall": block(rows), "ingest_s": ingest_s, "by_type": by_type}
+    by_split = {split: block([r for r in rows if r.get("split") == split])
+                for split in sorted({str(r.get("split")) for r in rows if r.get("split")})}
+    return {"overall": block(rows), "ingest_s": ingest_s, "by_type": by_type,
+            "by_split": by_split}
 
 
 def settings_for(base: Settings, dataset: Dataset, config: Config) -> Settings:

@@ -10,12 +10,14 @@ import fnmatch
 import io
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .layout import html_blocks, unwrap_lines
 from .types import Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -248,12 +250,18 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
     import trafilatura
 
     html = decode_bytes(path.read_bytes())
-    text = trafilatura.extract(
-        html, include_comments=False, include_tables=True, favor_recall=True, with_metadata=False
+    # XML keeps the page's blocks (paragraphs, lists, code, tables), so each paragraph becomes
+    # one line whatever the source's own line breaks (see layout.py).
+    xml = trafilatura.extract(
+        html, output_format="xml", include_comments=False, include_tables=True,
+        favor_recall=True, with_metadata=False,
     )
-    if not text or not text.strip():
+    text = html_blocks(xml) if xml else ""
+    if not text.strip():
         raise SkipFile("no main text found in the HTML page")
-    meta = trafilatura.extract_metadata(html)
+    # Dates only from what the page declares (meta tags, <time>, a date line): the extensive
+    # search takes a footer's "© 2025" for a publish date of 1 January 2025.
+    meta = trafilatura.extract_metadata(html, extensive=False)
     doc = RawDocument(source=source, text=text, path=str(path), kind="html", clean=False)
     if meta is not None:
         doc.title = meta.title or None
@@ -271,6 +279,21 @@ def _pdf_date(value: object) -> str | None:
     return None
 
 
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+
+
+def _running_lines(pages: list[str]) -> set[str]:
+    """Running headers and footers: a first or last line that recurs on most pages."""
+    if len(pages) < 3:
+        return set()
+    counts: dict[str, int] = {}
+    for text in pages:
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        for line in set(lines[:2] + lines[-2:]):
+            counts[line] = counts.get(line, 0) + 1
+    return {line for line, n in counts.items() if n >= max(3, 0.5 * len(pages))}
+
+
 def _read_pdf(path: Path, source: str) -> list[RawDocument]:
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PdfReadError
@@ -283,16 +306,22 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
         parts: list[str] = []
         pages: list[tuple[int, int]] = []
         offset = 0
+        raw_pages = []
         for number, page in enumerate(reader.pages, start=1):
-            page_text = (page.extract_text() or "").strip()
+            raw_pages.append((number, (page.extract_text() or "").strip()))
+            if sum(len(t) for _, t in raw_pages) > MAX_TEXT_CHARS:
+                raise SkipFile(f"PDF text passes {MAX_TEXT_CHARS / 1e6:.0f} M characters by page "
+                               f"{number} (possibly a decompression bomb); split it into parts")
+        running = _running_lines([t for _, t in raw_pages])
+        for number, raw_text in raw_pages:
+            kept = [line for line in raw_text.split("\n")
+                    if line.strip() not in running and not _PAGE_NUMBER.match(line)]
+            page_text = unwrap_lines("\n".join(kept).strip())
             if not page_text:
                 continue
             pages.append((offset, number))
             parts.append(page_text)
             offset += len(page_text) + 2
-            if offset > MAX_TEXT_CHARS:
-                raise SkipFile(f"PDF text passes {MAX_TEXT_CHARS / 1e6:.0f} M characters by page "
-                               f"{number} (possibly a decompression bomb); split it into parts")
         info = reader.metadata
     except LimitReachedError as exc:  # pypdf inflates no stream past 75 MB
         raise SkipFile(f"PDF stream expands past pypdf's limit ({exc}): possibly a "
@@ -302,7 +331,9 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
     text = "\n\n".join(parts)
     if not text.strip():
         raise SkipFile("PDF has no text layer (scanned images?); run OCR on it first")
-    doc = RawDocument(source=source, text=text, path=str(path), kind="pdf", pages=pages)
+    # Not the web-page chrome filter: in a PDF short lines are headings and table cells.
+    doc = RawDocument(source=source, text=text, path=str(path), kind="pdf", pages=pages,
+                      clean=False)
     if info is not None:
         doc.title = (info.title or "").strip() or None
         doc.published = _pdf_date(info.get("/CreationDate"))

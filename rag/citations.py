@@ -26,10 +26,16 @@ from .text import (
 from .types import Citation, Evidence
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# A refusal speaks about the sources ("The documents do not say"), not about the world ("The
+# treaty does not contain a defence clause" is an answer).
+_SOURCES = r"(?:documents?|sources?|context|texts?|passages?|articles?|reports?|information given)"
 ABSTAIN_PATTERNS = re.compile(
-    r"\b(do(es)? not (say|mention|state|specify|contain|provide)|not (mentioned|stated|specified|"
-    r"provided|available) in|no information|cannot (answer|determine|find)|don't know|"
-    r"unable to (answer|determine|find))\b",
+    rf"\b{_SOURCES}\s+(?:do(?:es)?\s+not|don't|doesn't)\s+(?:say|mention|state|specify|contain|"
+    r"provide|include|answer|give|have)\b|"
+    rf"\bnot\s+(?:mentioned|stated|specified|provided|available|given|found)\s+in\s+(?:the\s+)?"
+    rf"(?:provided\s+|given\s+)?{_SOURCES}|"
+    r"\bno (?:relevant )?information\b|\b(?:cannot|can't|unable to) (?:answer|determine|find)\b|"
+    r"\b(?:i )?don't know\b",
     re.IGNORECASE,
 )
 PARAPHRASE_COSINE = 0.72

@@ -80,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("eval", help="run a gold dataset and write reports")
-    p.add_argument("--dataset", default="news", help="news | example | realtimeqa | PATH.jsonl")
+    p.add_argument("--dataset", default="news",
+                   help="news | example | techdocs | realtimeqa | PATH.jsonl")
+    p.add_argument("--split", choices=["all", "dev", "heldout"], default="all",
+                   help="which questions: tune on dev; the gate reads held-out (default all)")
     p.add_argument("--corpus", help="documents folder for a PATH dataset")
     p.add_argument("--answerer", choices=["extractive", "local", "openai"], default=None)
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], dest="retrieval_mode")
@@ -224,7 +227,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             streamed = False
             for event in assistant.stream(question, history=history, as_of=args.as_of,
                                           since=args.since):
-                if event.kind == "token" and assistant.answerer.name != "extractive":
+                if event.kind == "token" and assistant.answerer.drafts:
                     if not streamed:
                         print("draft> ", end="")
                         streamed = True

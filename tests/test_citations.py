@@ -75,3 +75,14 @@ def test_a_paraphrase_is_backed_only_by_a_sentence_holding_its_facts(embedder) -
                                              item)
     assert not result.supported or "40,000" in result.quote
     assert not result.supported
+
+
+def test_a_refusal_speaks_about_the_sources_not_the_world() -> None:
+    from rag.citations import is_abstention
+
+    for refusal in ["The documents do not say.", "The provided context does not mention it.",
+                    "This is not mentioned in the provided sources.", "I cannot answer that."]:
+        assert is_abstention(refusal), refusal
+    for answer in ["The treaty does not contain a mutual defence clause [1].",
+                   "Google Drive is not supported [1].", "Officials do not say when [2]."]:
+        assert not is_abstention(answer), answer

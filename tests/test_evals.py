@@ -20,6 +20,10 @@ class FirstChunkAnswerer:
     """Deliberately broken: answers with the start of the first retrieved chunk."""
 
     name = "first-chunk"
+    drafts = True
+
+    def rewrite(self, question: str, history: list[str]) -> None:
+        return None
 
     def answer(self, request: Request) -> str:
         return request.evidence[0].text.split(". ")[0] + " [1]."
@@ -81,3 +85,30 @@ def test_local_answerer_passes_the_gate(make_assistant, news_corpus) -> None:
     result = run(make_assistant(collection="eval_news", answerer_name="local"), dataset,
                  Config("local", answerer="local"))
     assert gate(result.summary, "news", "local") == []
+
+
+def test_every_gold_item_has_a_stable_split() -> None:
+    from evals.datasets import select_split, split_of
+
+    assert split_of("news-001") == split_of("news-001")
+    for name in ("news", "example", "techdocs"):
+        items = load_items(DATASETS / f"{name}.jsonl")
+        splits = {i.split for i in items}
+        assert splits == {"dev", "heldout"}, name
+        assert any(i.type == "unanswerable" and i.split == "heldout" for i in items), name
+    techdocs = load_dataset("techdocs")
+    held = select_split(techdocs, "heldout")
+    assert 0 < len(held.items) < len(techdocs.items)
+    assert all(i.split == "heldout" for i in held.items)
+
+
+def test_the_technical_docs_gold_set_covers_what_users_ask() -> None:
+    items = load_items(DATASETS / "techdocs.jsonl")
+    assert len(items) >= 40
+    kinds = {i.type for i in items}
+    assert kinds >= {"factoid", "list", "number", "date", "multi_doc", "follow_up",
+                     "unanswerable"}
+    sources = {s for i in items for s in i.sources}
+    assert any(s.endswith(".pdf") for s in sources) and any(s.endswith(".html") for s in sources)
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "techdocs"
+    assert all((corpus / s).is_file() for s in sources | {s for i in items for s in i.also_sources})

@@ -195,7 +195,7 @@ class ChatApp:
         try:
             for event in assistant.stream(message, history=state, since=since_value,
                                           top_k=int(top_k) if top_k else None):
-                if event.kind == "token" and assistant.answerer.name != "extractive":
+                if event.kind == "token" and assistant.answerer.drafts:
                     draft += event.text
                     history[-1] = {"role": "assistant",
                                    "content": f"*Draft, being checked:* {escape_markdown(draft)}"}

@@ -25,9 +25,16 @@ class Request:
 
 
 class Answerer(Protocol):
-    """An answer generator. Its text is checked against the evidence afterwards, whatever it is."""
+    """An answer generator. Its text is checked against the evidence afterwards, whatever it is.
+
+    `drafts` says what kind of writer it is: True for one that words answers itself (an LLM):
+    its tokens are streamed as a draft, each sentence must be backed by the source it cites, and
+    when nothing survives the answer falls back to evidence sentences. False for one that only
+    quotes the evidence (extractive): its text is final as composed.
+    """
 
     name: str
+    drafts: bool
 
     def answer(self, request: Request) -> str:
         """The answer text with `[n]` markers."""
@@ -35,4 +42,9 @@ class Answerer(Protocol):
 
     def stream(self, request: Request) -> Iterator[str]:
         """The answer text in pieces, as it is produced."""
+        ...
+
+    def rewrite(self, question: str, history: list[str]) -> str | None:
+        """A follow-up made standalone by this answerer's model, or None (no model, not needed,
+        or a rewrite that failed its check): the deterministic rewrite is used then."""
         ...

@@ -183,6 +183,10 @@ class ExtractiveAnswerer:
     """Answers with cited evidence sentences; see the module docstring."""
 
     name = "extractive"
+    drafts = False
+
+    def rewrite(self, question: str, history: list[str]) -> str | None:
+        return None
 
     def answer(self, request: Request) -> str:
         return compose(select(request), request.evidence)

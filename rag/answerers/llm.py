@@ -154,6 +154,8 @@ class LLMAnswerer:
         generator: anything with `chat(messages) -> Iterator[str]`.
     """
 
+    drafts = True
+
     def __init__(self, name: str, generator: Any) -> None:
         self.name = name
         self.generator = generator

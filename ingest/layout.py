@@ -1,0 +1,108 @@
+"""Laid-out text made into paragraphs, so sentences are whole wherever they were line-broken.
+
+Answers quote sentences and the sentence splitter ends a sentence at a newline, so a paragraph
+must be one line: an HTML `<p>` whose source wraps at 80 columns, or a PDF paragraph that pypdf
+returns one printed line at a time, would otherwise turn into fragments ("notably Windows
+systems, do not have an IANA"). Blocks are separated by a blank line; code keeps its lines;
+a definition list reads "term: definition"; a table row reads "cell | cell".
+"""
+
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree
+
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’»)\]]*$")
+_LIST_START = re.compile(r"^\s*(?:[-•▪◦*–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
+
+
+def _flat(element: ElementTree.Element) -> str:
+    return _SPACE.sub(" ", "".join(element.itertext())).strip()
+
+
+def html_blocks(xml: str) -> str:
+    """Text from trafilatura's XML output (`output_format="xml"`), one block per paragraph."""
+    root = ElementTree.fromstring(xml)
+    main = root.find("main")
+    blocks: list[str] = []
+    for element in (main if main is not None else root):
+        tag = element.tag
+        if tag == "code":
+            code = "".join(element.itertext()).strip("\n")
+            if code.strip():
+                blocks.append(code)
+        elif tag == "list":
+            blocks.append(_list_text(element))
+        elif tag == "table":
+            rows = [" | ".join(_flat(cell) for cell in row) for row in element.iter("row")]
+            blocks.append("\n".join(r for r in rows if r.strip(" |")))
+        else:  # head, p, quote, and anything new: one line
+            text = _flat(element)
+            if text:
+                blocks.append(text)
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _list_text(element: ElementTree.Element) -> str:
+    lines: list[str] = []
+    term: str | None = None
+    for item in element.findall("item"):
+        rend = item.get("rend") or ""
+        text = _flat(item)
+        if rend.startswith("dt"):
+            term = text
+            continue
+        if rend.startswith("dd") and term:
+            lines.append(f"{term}: {text}")
+            term = None
+        elif text:
+            lines.append(f"- {text}")
+    if term:
+        lines.append(term)
+    return "\n".join(lines)
+
+
+def unwrap_lines(text: str) -> str:
+    """Join the printed lines of a page back into paragraphs.
+
+    A line that runs (nearly) to the right margin was wrapped there: it continues on the next
+    line. A short line ends its paragraph; so does a line before a list item, and a short line
+    without final punctuation (a heading) stands alone. "S3-" at the margin joins "compatible"
+    without a space.
+    """
+    lines = [line.rstrip() for line in text.split("\n")]
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if len(lengths) < 3:
+        return text
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    out: list[str] = []
+    current = ""
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            out.append(current)
+        current = ""
+
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            out.append("")
+            continue
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        heading = len(line) < 0.6 * width and not _SENTENCE_END.search(stripped)
+        if heading or _LIST_START.match(line):
+            flush()
+        if not current:
+            current = stripped
+        elif current.endswith("-") and current[-2:-1].isalnum() and stripped[:1].isalnum():
+            current += stripped
+        else:
+            current += " " + stripped
+        wrapped = len(line) >= 0.8 * width and not heading
+        if not wrapped or not nxt or _LIST_START.match(nxt):
+            flush()
+    flush()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()

@@ -1,0 +1,67 @@
+"""Laid-out text made into whole sentences: HTML blocks and wrapped PDF lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest import load_documents
+from ingest.layout import unwrap_lines
+from ingest.types import Document
+from rag.text import sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+TECHDOCS = ROOT / "examples" / "techdocs"
+
+
+def text_of(path: Path) -> Document:
+    _, entries = load_documents([path])
+    (_, docs), = list(entries)
+    assert isinstance(docs, list)
+    return docs[0]
+
+
+def test_html_paragraphs_are_whole_whatever_the_source_line_breaks(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Time zones</title></head><body><main><h1>Time zones</h1>"
+        "<p>Some systems, notably Windows systems, do not have an IANA\ndatabase available, "
+        "and so for them the tzdata package\nis installed as a fallback.</p>"
+        "<dl><dt><code>retention_days</code></dt><dd>How many days a snapshot\nis kept. The "
+        "default is 30.</dd></dl>"
+        "<pre><code>tide backup ~/Documents\ntide prune\n</code></pre>"
+        "<table><tr><th>Code</th><th>Meaning</th></tr><tr><td>4</td><td>Locked.</td></tr>"
+        "</table><footer>© 2025 Example</footer></main></body></html>")
+    doc = text_of(page)
+    said = sentences(doc.text)
+    assert ("Some systems, notably Windows systems, do not have an IANA database available, and "
+            "so for them the tzdata package is installed as a fallback.") in said
+    assert "retention_days: How many days a snapshot is kept." in said
+    assert "tide backup ~/Documents" in said and "tide prune" in said, "code keeps its lines"
+    assert "4 | Locked." in said
+    assert doc.published is None, "a copyright year is no publish date"
+
+
+def test_wrapped_pdf_lines_become_paragraphs() -> None:
+    doc = text_of(TECHDOCS / "admin-guide.pdf")
+    said = sentences(doc.text)
+    assert ("The encryption key is derived from the repository passphrase with Argon2id, using "
+            "64 MiB of memory and 3 iterations, so that guessing a passphrase is slow even on "
+            "dedicated hardware.") in said
+    assert "3. Locking" in doc.text and "4. Monitoring" in doc.text, "headings are kept"
+    assert doc.published == "2025-03-10" and doc.page_at(doc.text.index("4. Monitoring")) == 2
+
+
+def test_unwrap_keeps_short_lines_lists_and_headings() -> None:
+    text = ("Introduction\n"
+            "This paragraph was printed across several lines because it is long, and every line\n"
+            "but the last one runs to the right margin of the page, as wrapped text always\n"
+            "does in a PDF.\n"
+            "- a list item\n"
+            "- another item\n"
+            "S3-compatible services are supported, and so are the older S3-\n"
+            "compatible gateways that many companies still run on their own servers.")
+    out = unwrap_lines(text).split("\n")
+    assert out[0] == "Introduction"
+    assert out[1].startswith("This paragraph") and out[1].endswith("does in a PDF.")
+    assert out[2:4] == ["- a list item", "- another item"]
+    assert "S3-compatible gateways" in out[4]
