@@ -35,13 +35,30 @@ def html_blocks(xml: str) -> str:
         elif tag == "list":
             blocks.append(_list_text(element))
         elif tag == "table":
-            rows = [" | ".join(_flat(cell) for cell in row) for row in element.iter("row")]
-            blocks.append("\n".join(r for r in rows if r.strip(" |")))
+            blocks.append(_table_text(element))
         else:  # head, p, quote, and anything new: one line
             text = _flat(element)
             if text:
                 blocks.append(text)
     return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _table_text(element: ElementTree.Element) -> str:
+    """One line per row; under a header row each cell is named by its column
+    ("Platform: macOS; Minimum version: 12 (Monterey)"), so a row answers on its own."""
+    rows = [[_flat(cell) for cell in row] for row in element.iter("row")]
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        return ""
+    header = rows[0] if all(rows[0]) and len(rows) > 1 else None
+    lines = [" | ".join(rows[0])] if header else []
+    for row in rows[1 if header else 0:]:
+        if header and len(row) == len(header):
+            lines.append("; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
+                         + ".")
+        else:
+            lines.append(" | ".join(row))
+    return "\n".join(lines)
 
 
 def _list_text(element: ElementTree.Element) -> str:

@@ -257,13 +257,7 @@ class Assistant:
         """Check the draft's citations; fall back to extractive sentences if nothing survives."""
         question = request.question
         text, citations, flagged = "", list[Citation](), list[str]()
-        if self.answerer.drafts and is_abstention(raw):
-            # The model read the evidence and found no answer: a fallback would put an evidence
-            # sentence forward as the answer that the reader itself rejected.
-            answer.abstained = True
-            answer.text = abstention_text(answer.question)
-            return
-        if raw.strip():
+        if raw.strip() and not is_abstention(raw):
             text, citations, flagged = self.checker.verify(raw, request.evidence, question.text)
         from .question import satisfies
 

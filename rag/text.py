@@ -105,6 +105,9 @@ _DATE_EXPR = re.compile(
     rf"\b((19|20)\d{{2}}|({MONTH_NAMES})\.?\s+\d{{1,2}}|\d{{1,2}}\s+({MONTH_NAMES})|"
     rf"(january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"(mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow|"
+    r"\d{1,2}:\d{2}|\d{1,2}(?:\.\d{2})?\s*[ap]\.?m\.?|"
+    r"noon|midnight|(every|each) (day|night|morning|evening|week|month|hour|year)|daily|weekly|"
+    r"monthly|hourly|nightly|"
     r"(last|next|this|that) (week|month|year|spring|summer|autumn|fall|winter)|"
     r"(following|after|before|during) (the|a|their|his|her|its) (meeting|talks|summit|visit|"
     r"election|vote|war|conference|ceremony)|(19|20)\d{2}s|\d{1,2}/\d{1,2}/\d{2,4})\b",

@@ -37,7 +37,7 @@ def test_html_paragraphs_are_whole_whatever_the_source_line_breaks(tmp_path: Pat
             "so for them the tzdata package is installed as a fallback.") in said
     assert "retention_days: How many days a snapshot is kept." in said
     assert "tide backup ~/Documents" in said and "tide prune" in said, "code keeps its lines"
-    assert "4 | Locked." in said
+    assert "Code: 4; Meaning: Locked." in said, "a row names its columns"
     assert doc.published is None, "a copyright year is no publish date"
 
 

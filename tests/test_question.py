@@ -43,6 +43,27 @@ def test_typed_sentences() -> None:
     when = parse("When did they agree?")
     assert satisfies(when, "They agreed in January 2022.")
     assert not satisfies(when, "They agreed to develop it.")
+    runs = parse("When do automatic backups run by default?")
+    assert satisfies(runs, "The default runs a backup every day at 02:00 local time.")
+    assert not satisfies(runs, "The backup costs 4.50 dollars a month.")
+
+
+def test_an_answer_that_points_back_brings_its_antecedent() -> None:
+    from rag.answerers.extractive import with_antecedent
+    from rag.support import Candidate
+    from rag.types import Evidence
+
+    text = ("Options\n\nAfter editing the file, run tide config check. It reports unknown "
+            "options without starting a backup.\n\nIt is fast.")
+    evidence = [Evidence(chunk_id="c", doc_id="d", text=text, source="configuration.html")]
+    start = text.index("It reports")
+    pointing = Candidate(0, text[start:text.index("\n\nIt is")], start, text.index("\n\nIt is"))
+    assert with_antecedent(pointing, evidence) == (
+        "After editing the file, run tide config check. It reports unknown options without "
+        "starting a backup.")
+    alone = text.index("It is fast")
+    first = Candidate(0, "It is fast.", alone, len(text))
+    assert with_antecedent(first, evidence) == "It is fast.", "not across a paragraph break"
 
 
 def test_sentence_splitting_respects_abbreviations() -> None:
