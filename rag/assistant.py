@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,16 +14,16 @@ from .condense import condense
 from .embeddings import Embedder
 from .errors import EmptyIndexError, RagError
 from .indexer import Indexer, Progress
-from .question import Question, parse
+from .policy import AnswerPolicy
+from .question import parse
 from .retrieval import Retriever
 from .settings import Settings
 from .store import Store
-from .support import Candidate, SentenceScorer, make_idf
+from .support import SentenceScorer, make_idf
 from .types import Answer, Citation, DocumentInfo, Evidence, IngestReport, StreamEvent
 
 log = logging.getLogger(__name__)
 
-TYPED_SUPPORT_FACTOR = 0.5
 History = Sequence[str | tuple[str, str] | Answer]
 
 
@@ -69,6 +68,7 @@ class Assistant:
         )
         self.retriever = Retriever(store, embedder, settings.candidates, settings.recency_weight)
         self.checker = CitationChecker(embedder)
+        self.policy = AnswerPolicy(settings.abstain_threshold)
         self._scorer: SentenceScorer | None = None
         self._scorer_version = -1
 
@@ -218,13 +218,13 @@ class Assistant:
         answer = Answer(question=question, text="", evidence=evidence,
                         standalone_question=standalone if standalone != question else None,
                         answerer=self.answerer.name)
-        if self._should_abstain(parsed, candidates):
+        if self.policy.should_abstain(parsed, candidates):
             answer.abstained = True
             answer.text = abstention_text(question)
         else:
             # Sentences that qualify as answers go first; the rest stay as context.
             for cand in candidates:
-                cand.qualified = self._qualifies(parsed, cand)
+                cand.qualified = self.policy.qualifies(parsed, cand)
             candidates.sort(key=lambda c: not c.qualified)
             request = Request(parsed, evidence, candidates)
             pieces: list[str] = []
@@ -261,7 +261,7 @@ class Assistant:
             text, citations, flagged = self.checker.verify(raw, request.evidence, question.text)
         from .question import satisfies
 
-        if text and not self._answers_question(text, request):
+        if text and self.answerer.drafts and not self.policy.draft_answers(question, text):
             flagged = [*flagged, text]
             text, citations = "", []
         if not text or not satisfies(question, text):
@@ -278,47 +278,6 @@ class Assistant:
         if not text:
             answer.abstained = True
             answer.text = abstention_text(answer.question)
-
-    def _answers_question(self, text: str, request: Request) -> bool:
-        """Whether a checked draft answers the question, beyond restating it.
-
-        Every sentence left is already backed by the source it cites (its names, numbers, dates
-        and quoted words are there, and its meaning is). What remains to ask is whether it
-        answers: it must hold the kind of thing asked for (a date, a quantity, a new name, a
-        cause) outside the question's own words, and say something the question does not.
-        Which of the supported facts answers is the model's call: a concise, faithful answer
-        ("They agreed in January 2022 [1].") stands, whatever else the evidence sentence held.
-        """
-        if not self.answerer.drafts:
-            return True
-        from .question import satisfies
-        from .text import content_terms
-
-        question = request.question
-        claims = re.sub(r"\s*\[\d+\]", "", text)
-        if not satisfies(question, claims):
-            return False
-        return bool(set(content_terms(claims)) - set(question.terms))
-
-    def _should_abstain(self, question: Question, candidates: list[Candidate]) -> bool:
-        """Abstain unless some evidence sentence backs an answer of the right kind.
-
-        A sentence qualifies when it holds the kind of answer asked for (a date for "when", a
-        quantity for "how many"), mentions the thing asked about ("population" in "What is the
-        population of Tehran?"), matches question words the collection never mentions (or has a
-        close synonym of them), and its support clears `abstain_threshold`.
-        """
-        return not any(self._qualifies(question, c) for c in candidates[:12])
-
-    def _qualifies(self, question: Question, cand: Candidate) -> bool:
-        # A date or a quantity of the right kind vouches for a paraphrase ("draft" ~ "develop").
-        vouched = question.answer_type in ("date", "number", "reason") and cand.typed
-        # An answer of the asked-for kind (a date, a quantity, a cause, a name) is itself
-        # evidence, so a typed question needs less word overlap than an open one.
-        threshold = self.settings.abstain_threshold * (
-            TYPED_SUPPORT_FACTOR if question.answer_type not in ("any", "yesno") else 1.0)
-        return (cand.novel and cand.typed and cand.focus_ok and (cand.unseen_ok or vouched)
-                and cand.support >= threshold)
 
     def scorer(self) -> SentenceScorer:
         """The sentence scorer, with term statistics in step with the store (its word-vector
