@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,11 @@ from .embeddings import Embedder
 from .errors import EmptyIndexError, RagError
 from .indexer import Indexer, Progress
 from .policy import AnswerPolicy
-from .question import parse
+from .question import Question, parse
 from .retrieval import Retriever
 from .settings import Settings
 from .store import Store
-from .support import SentenceScorer, make_idf
+from .support import Candidate, SentenceScorer, make_idf
 from .types import Answer, Citation, DocumentInfo, Evidence, IngestReport, StreamEvent
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,17 @@ def _history_questions(history: History | None) -> list[str]:
         else:
             out.append(str(turn))
     return out
+
+
+@dataclass
+class ScoredEvidence:
+    """A question's evidence and its sentences, scored: what the answer policy decides from."""
+
+    standalone: str  # the question after follow-up rewriting
+    question: Question  # the parsed question
+    evidence: list[Evidence]
+    candidates: list[Candidate]  # evidence sentences, best first
+    retrieval_s: float
 
 
 class Assistant:
@@ -202,19 +214,12 @@ class Assistant:
         verified one, whose text may differ where unsupported sentences were dropped.
         """
         question = question.strip()
-        if not question:
-            raise RagError("The question is empty. Type a question about your documents.")
         started = time.perf_counter()
-        if not self.store.registry():
-            raise EmptyIndexError(self.store.name)
-        standalone, context = self._condense(question, _history_questions(history))
-        result = self.retriever.retrieve(
-            standalone, top_k=top_k or self.settings.top_k, mode=self.settings.retrieval_mode,
-            as_of=as_of, since=since)
-        retrieved = time.perf_counter()
-        parsed = parse(question if context else standalone, context)
-        evidence = result.evidence
-        candidates = self.scorer().candidates(parsed, evidence, result.query_embedding)
+        scored = self.scored_evidence(question, history=history, as_of=as_of, since=since,
+                                      top_k=top_k)
+        standalone, parsed, evidence, candidates = (scored.standalone, scored.question,
+                                                    scored.evidence, scored.candidates)
+        retrieved = started + scored.retrieval_s
         answer = Answer(question=question, text="", evidence=evidence,
                         standalone_question=standalone if standalone != question else None,
                         answerer=self.answerer.name)
@@ -242,6 +247,31 @@ class Assistant:
             "total_s": time.perf_counter() - started,
         }
         yield StreamEvent("answer", answer=answer)
+
+    def scored_evidence(self, question: str, *, history: History | None = None,
+                        as_of: str | None = None, since: str | None = None,
+                        top_k: int | None = None) -> ScoredEvidence:
+        """The evidence for a question and its sentences scored against it: everything the
+        answer policy decides from (`ask` uses it; so does calibration in `evals/`).
+
+        Raises:
+            RagError: the question is empty.
+            EmptyIndexError: nothing has been ingested.
+        """
+        question = question.strip()
+        if not question:
+            raise RagError("The question is empty. Type a question about your documents.")
+        if not self.store.registry():
+            raise EmptyIndexError(self.store.name)
+        started = time.perf_counter()
+        standalone, context = self._condense(question, _history_questions(history))
+        result = self.retriever.retrieve(
+            standalone, top_k=top_k or self.settings.top_k, mode=self.settings.retrieval_mode,
+            as_of=as_of, since=since)
+        retrieval_s = time.perf_counter() - started
+        parsed = parse(question if context else standalone, context)
+        candidates = self.scorer().candidates(parsed, result.evidence, result.query_embedding)
+        return ScoredEvidence(standalone, parsed, result.evidence, candidates, retrieval_s)
 
     def _condense(self, question: str, history: list[str]) -> tuple[str, str | None]:
         """The standalone question and the earlier question it borrowed from (None when the

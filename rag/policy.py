@@ -28,23 +28,35 @@ class AnswerPolicy:
     def __init__(self, abstain_threshold: float) -> None:
         self.abstain_threshold = abstain_threshold
 
-    def qualifies(self, question: Question, cand: Candidate) -> bool:
-        """Whether a sentence may stand as an answer: it holds the kind of answer asked for (a
-        date for "when", a quantity for "how many"), mentions the thing asked about
-        ("population" in "What is the population of Tehran?"), matches question words the
-        collection never mentions (or a close synonym), and its support clears the threshold."""
+    @staticmethod
+    def margin(question: Question, cand: Candidate) -> float:
+        """The highest abstain threshold at which a sentence still qualifies as an answer (0 when
+        it never does): it must hold the kind of answer asked for (a date for "when", a quantity
+        for "how many"), mention the thing asked about ("population" in "What is the population
+        of Tehran?") and match question words the collection never mentions (or a synonym)."""
         # A date or a quantity of the right kind vouches for a paraphrase ("draft" ~ "develop").
         vouched = question.answer_type in ("date", "number", "reason") and cand.typed
+        if not (cand.novel and cand.typed and cand.focus_ok and (cand.unseen_ok or vouched)):
+            return 0.0
         # An answer of the asked-for kind (a date, a quantity, a cause, a name) is itself
         # evidence, so a typed question needs less word overlap than an open one.
-        threshold = self.abstain_threshold * (
-            TYPED_SUPPORT_FACTOR if question.answer_type not in ("any", "yesno") else 1.0)
-        return (cand.novel and cand.typed and cand.focus_ok and (cand.unseen_ok or vouched)
-                and cand.support >= threshold)
+        factor = TYPED_SUPPORT_FACTOR if question.answer_type not in ("any", "yesno") else 1.0
+        return cand.support / factor
+
+    def qualifies(self, question: Question, cand: Candidate) -> bool:
+        """Whether a sentence may stand as an answer (its margin clears the threshold)."""
+        margin = self.margin(question, cand)
+        return margin > 0 and margin >= self.abstain_threshold
+
+    def answer_margin(self, question: Question, candidates: list[Candidate]) -> float:
+        """The highest threshold at which the best sentences still answer: what calibration
+        sweeps (`evals/calibrate.py`)."""
+        return max((self.margin(question, c) for c in candidates[:ABSTAIN_WINDOW]), default=0.0)
 
     def should_abstain(self, question: Question, candidates: list[Candidate]) -> bool:
         """Abstain unless one of the best sentences qualifies as an answer."""
-        return not any(self.qualifies(question, c) for c in candidates[:ABSTAIN_WINDOW])
+        margin = self.answer_margin(question, candidates)
+        return margin <= 0 or margin < self.abstain_threshold
 
     @staticmethod
     def draft_answers(question: Question, text: str) -> bool:
