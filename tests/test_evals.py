@@ -122,3 +122,15 @@ def test_extractive_passes_the_techdocs_gate_on_held_out(make_assistant) -> None
     assert set(result.summary["by_split"]) == {"dev", "heldout"}
     assert gate(result.summary, "techdocs", "extractive") == []
     assert result.summary["by_split"]["heldout"]["support"] == 1.0
+
+
+def test_calibration_reads_abstention_off_the_margins() -> None:
+    from evals.calibrate import objective, rates
+
+    rows = [{"dataset": "a", "answerable": True, "margin": m} for m in (0.2, 0.6, 0.9)] + [
+        {"dataset": "a", "answerable": False, "margin": m} for m in (0.0, 0.3)] + [
+        {"dataset": "b", "answerable": True, "margin": 0.5}]
+    assert rates(rows, 0.4) == {"abstain_correct": 1.0, "false_abstain": 0.25}
+    assert rates(rows, 0.1)["abstain_correct"] == 0.5, "a margin of 0 never answers"
+    # a: answerable 2/3 kept, unanswerable 2/2 abstained -> 0.833; b: 1/1 kept -> 1.0
+    assert abs(objective(rows, 0.4) - (0.5 * (2 / 3 + 1.0) + 1.0) / 2) < 1e-9
