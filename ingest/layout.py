@@ -54,8 +54,8 @@ def _table_text(element: ElementTree.Element) -> str:
     lines = [" | ".join(rows[0])] if header else []
     for row in rows[1 if header else 0:]:
         if header and len(row) == len(header):
-            lines.append("; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
-                         + ".")
+            line = "; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
+            lines.append(line if _SENTENCE_END.search(line) else f"{line}.")
         else:
             lines.append(" | ".join(row))
     return "\n".join(lines)
