@@ -134,3 +134,12 @@ def test_calibration_reads_abstention_off_the_margins() -> None:
     assert rates(rows, 0.1)["abstain_correct"] == 0.5, "a margin of 0 never answers"
     # a: answerable 2/3 kept, unanswerable 2/2 abstained -> 0.833; b: 1/1 kept -> 1.0
     assert abs(objective(rows, 0.4) - (0.5 * (2 / 3 + 1.0) + 1.0) / 2) < 1e-9
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_local_reader_passes_the_techdocs_gate_on_held_out(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    dataset = load_dataset("techdocs")
+    result = run(make_assistant(collection="eval_techdocs", answerer_name="local"), dataset,
+                 Config("local", answerer="local"))
+    assert gate(result.summary, "techdocs", "local") == []
