@@ -17,10 +17,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rag import Answer, Assistant, Settings
+from rag import Assistant, Settings
 
 from .datasets import Dataset, load_dataset
-from .runner import eval_settings, ingest_corpus
+from .runner import dialogue_history, eval_settings, ingest_corpus
 
 GRID = [round(0.05 * i, 2) for i in range(0, 21)]
 
@@ -30,10 +30,8 @@ def margins(assistant: Assistant, dataset: Dataset) -> list[dict[str, Any]]:
     ingest_corpus(assistant, dataset)
     rows = []
     for item in dataset.items:
-        history: list[Answer] = []
-        for turn in item.dialogue or []:
-            history.append(assistant.ask(turn, history=history, as_of=item.as_of))
-        scored = assistant.scored_evidence(item.question, history=history, as_of=item.as_of)
+        scored = assistant.scored_evidence(item.question, history=dialogue_history(assistant, item),
+                                           as_of=item.as_of)
         rows.append({"dataset": dataset.name, "id": item.id, "split": item.split,
                      "answerable": item.answerable,
                      "margin": assistant.policy.answer_margin(scored.question, scored.candidates)})

@@ -89,6 +89,14 @@ def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list
     return row
 
 
+def dialogue_history(assistant: Assistant, item: Item) -> list[Answer]:
+    """The answers to a follow-up item's earlier turns, asked in order (a real conversation)."""
+    history: list[Answer] = []
+    for turn in item.dialogue or []:
+        history.append(assistant.ask(turn, history=history, as_of=item.as_of))
+    return history
+
+
 def run(assistant: Assistant, dataset: Dataset, config: Config,
         progress: Progress | None = None) -> RunResult:
     """Ask every question of a dataset and score it.
@@ -103,9 +111,7 @@ def run(assistant: Assistant, dataset: Dataset, config: Config,
         return str(registry.get(doc_id, {}).get("source", doc_id))
 
     for number, item in enumerate(dataset.items, start=1):
-        history: list[Answer] = []
-        for turn in item.dialogue or []:
-            history.append(assistant.ask(turn, history=history, as_of=item.as_of))
+        history = dialogue_history(assistant, item)
         answer = assistant.ask(item.question, history=history, as_of=item.as_of)
         query = answer.standalone_question or item.question
         started = time.perf_counter()

@@ -56,6 +56,11 @@ def _words(line: str) -> list[str]:
     return re.findall(r"[\w’'-]+", line)
 
 
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends like a sentence (closing punctuation, maybe inside quotes)."""
+    return bool(_TERMINAL.search(line.strip()))
+
+
 def is_sentence(line: str) -> bool:
     """Whether a line reads like prose: enough words and closing punctuation."""
     return len(_words(line)) >= 4 and bool(_TERMINAL.search(line.strip()))

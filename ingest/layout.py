@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+from .cleaning import ends_sentence
+
 _SPACE = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"[.!?:;][\"'”’»)\]]*$")
 _LIST_START = re.compile(r"^\s*(?:[-•▪◦*–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
 
 
@@ -55,7 +56,7 @@ def _table_text(element: ElementTree.Element) -> str:
     for row in rows[1 if header else 0:]:
         if header and len(row) == len(header):
             line = "; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
-            lines.append(line if _SENTENCE_END.search(line) else f"{line}.")
+            lines.append(line if ends_sentence(line) else f"{line}.")
         else:
             lines.append(" | ".join(row))
     return "\n".join(lines)
@@ -109,7 +110,7 @@ def unwrap_lines(text: str) -> str:
             out.append("")
             continue
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        heading = len(line) < 0.6 * width and not _SENTENCE_END.search(stripped)
+        heading = len(line) < 0.6 * width and not ends_sentence(stripped)
         if heading or _LIST_START.match(line):
             flush()
         if not current:

