@@ -38,7 +38,6 @@ class Question:
     focus_required: bool = False  # whether an answer must mention it
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word as written
     excluded: set[str] = field(default_factory=set)  # "besides the Middle East": not the answer
-    wants_quote: bool = False  # "How did X describe Y?": X's own words answer best
 
 
 MONEY_QUESTION = re.compile(
@@ -139,11 +138,6 @@ _EXCLUDE = re.compile(
     r"will|would|can|could|that|which|who)\b|\s*\?|$)",
     re.IGNORECASE)
 _LEADING = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
-_QUOTE_QUESTION = re.compile(
-    r"\bhow (?:did|does|do|has|have|had|would|will)\s+.{1,60}?\b(?:describe|call|characteri[sz]e|"
-    r"term|label|refer to|react|respond)\b|\bwhat (?:did|does|do|has|have)\s+.{1,60}?\b(?:say|call|"
-    r"tell)\b|\bwhat words?\b",
-    re.IGNORECASE)
 EXCLUDED_WEIGHT = 0.35
 # The words of "in addition to X" say nothing about the answer; "addition" elsewhere does.
 _MARKER_PHRASE = re.compile(r"\bin addition to\b", re.IGNORECASE)
@@ -198,7 +192,6 @@ def parse(text: str, context: str | None = None) -> Question:
         focus=focus,
         focus_required=required,
         excluded=excluded,
-        wants_quote=bool(_QUOTE_QUESTION.search(core)),
     )
 
 

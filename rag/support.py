@@ -8,17 +8,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .embeddings import Embedder
-from .question import Question, number_next_to_focus, satisfies
+from .question import Question, new_names, number_next_to_focus, satisfies
+from .ranker import SentenceModel, default_model
 from .text import content_terms, sentence_spans
 from .types import Evidence
 
 IdfFn = Callable[[str], float]
-_QUOTED = re.compile(r"[“”«»]|\"[^\"]{8,}\"")
 SEMANTIC_CANDIDATES = 16  # sentences embedded per question (the rest are ranked lexically only)
 
 
@@ -31,7 +31,6 @@ class Candidate:
     start: int
     end: int
     lexical: float = 0.0  # weighted share of the question's terms found (sentence + context)
-    in_sentence: float = 0.0  # the same, counting the sentence alone
     semantic: float = 0.0  # cosine similarity of sentence and question
     typed: bool = True  # holds the kind of answer the question asks for
     novel: bool = True  # says something beyond the question's own words
@@ -40,6 +39,7 @@ class Candidate:
     focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
     unseen_ok: bool = True  # question words the collection never mentions are matched anyway
     qualified: bool = False  # set by the assistant: may stand as an answer on its own
+    features: dict[str, float] = field(default_factory=dict)  # what `ranker.FEATURES` names
 
 
 def _coverage(weights: dict[str, float], present: dict[str, float]) -> float:
@@ -67,9 +67,10 @@ class SentenceScorer:
         doc_freq: how many chunks hold each term (0 means the collection never mentions it).
     """
 
-    def __init__(self, embedder: Embedder, idf: IdfFn, doc_freq: dict[str, int] | None = None
-                 ) -> None:
+    def __init__(self, embedder: Embedder, idf: IdfFn, doc_freq: dict[str, int] | None = None,
+                 model: SentenceModel | None = None) -> None:
         self.embedder = embedder
+        self.model = model or default_model()
         self.idf = idf
         self.doc_freq = doc_freq if doc_freq is not None else {}
         self._word_vectors: dict[str, np.ndarray] = {}
@@ -135,7 +136,6 @@ class SentenceScorer:
         for i, vec in zip(head, vectors, strict=True):
             out[i].semantic = float(vec @ q)
         focus = content_terms(question.focus)[0] if question.focus else None
-        main = {t: w for t, w in weights.items() if question.terms[t] >= 1.0} or weights
         if focus in weights:
             weights = {**weights, focus: weights[focus] * 2}
         # A category the answer is an instance of ("which fields": energy, education) need not
@@ -143,33 +143,26 @@ class SentenceScorer:
         unseen = [t for t, w in question.terms.items()
                   if w >= 1.0 and self.doc_freq and not self.doc_freq.get(t)
                   and (t != focus or question.focus_required)]
+        typed_question = question.answer_type not in ("any", "yesno")
+        asked = set(question.terms)
         for cand, match, own, lit in zip(out, matches, exact, literal, strict=True):
-            sentence_match = {t: (v if v >= 0.8 or t in own else 0.0) for t, v in match.items()}
             cand.lexical = _coverage(weights, match)
-            # What the main clause asks must be in the sentence itself, not only around it.
-            cand.in_sentence = _coverage(main, sentence_match)
             cand.focus_ok = (focus is None or not question.focus_required
                              or lit.get(focus, 0.0) >= FOCUS_MATCH)
             cand.unseen_ok = all(match.get(t, 0.0) >= 0.4 for t in unseen)
-            semantic = min(max(0.0, (cand.semantic - 0.15) / 0.6), 1.0)
-            score = 0.45 * cand.lexical + 0.35 * cand.in_sentence + 0.35 * semantic
-            score += 0.04 / (1 + cand.index)
-            if not cand.typed:
-                score *= 0.55
-            elif number_next_to_focus(cand.sentence, question):
-                score *= 1.25
-            if not cand.novel:
-                score *= 0.5
-            if question.excluded and question.excluded <= own:
-                score *= 0.85  # "besides the Middle East": the asker knows that part already
-            if question.wants_quote and _QUOTED.search(cand.sentence):
-                score *= 1.2  # "How did X describe Y?": X's own words
-            if not cand.focus_ok:
-                score *= 0.8
-            elif focus and focus in own:
-                score *= 1.15  # names the very thing asked about ("nuclear programme")
-            cand.score = score
-            cand.support = min(1.0, 0.7 * cand.lexical + 0.3 * semantic)
+            cand.features = {
+                "lexical": cand.lexical,
+                "semantic": max(cand.semantic, 0.0),
+                "typed_answer": float(typed_question and cand.typed),
+                "novelty": len(own - asked) / len(own) if own else 0.0,
+                "focus_named": float(bool(focus) and focus in own),
+                "count_next_to_focus": float(number_next_to_focus(cand.sentence, question)),
+                "chunk_prior": 1.0 / (1 + cand.index),
+                "length": min(len(cand.sentence.split()), 60) / 60,
+                "new_name": float(bool(new_names(cand.sentence, question))),
+            }
+            cand.score = self.model.probability(cand.features)
+            cand.support = cand.score
         out.sort(key=lambda c: c.score, reverse=True)
         return out
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from evals.datasets import DatasetError, load_dataset, load_items
@@ -124,16 +125,51 @@ def test_extractive_passes_the_techdocs_gate_on_held_out(make_assistant) -> None
     assert result.summary["by_split"]["heldout"]["support"] == 1.0
 
 
-def test_calibration_reads_abstention_off_the_margins() -> None:
-    from evals.calibrate import objective, rates
+def _question(dataset: str, answerable: bool, cands: list[tuple[float, int]],
+              synthetic: bool = False) -> dict:
+    """A stored question for evals.fit: (lexical, label) per sentence, other features 0."""
+    from rag.ranker import FEATURES
 
-    rows = [{"dataset": "a", "answerable": True, "margin": m} for m in (0.2, 0.6, 0.9)] + [
-        {"dataset": "a", "answerable": False, "margin": m} for m in (0.0, 0.3)] + [
-        {"dataset": "b", "answerable": True, "margin": 0.5}]
-    assert rates(rows, 0.4) == {"abstain_correct": 1.0, "false_abstain": 0.25}
-    assert rates(rows, 0.1)["abstain_correct"] == 0.5, "a margin of 0 never answers"
-    # a: answerable 2/3 kept, unanswerable 2/2 abstained -> 0.833; b: 1/1 kept -> 1.0
-    assert abs(objective(rows, 0.4) - (0.5 * (2 / 3 + 1.0) + 1.0) / 2) < 1e-9
+    def x(lexical: float) -> list[float]:
+        return [lexical if f == "lexical" else 0.0 for f in FEATURES]
+
+    return {"dataset": dataset, "split": "dev", "answerable": answerable, "synthetic": synthetic,
+            "cands": [{"x": x(v), "gate": True, "y": y} for v, y in cands]}
+
+
+def test_fit_learns_which_feature_marks_the_answer_and_drops_the_rest() -> None:
+    from evals.fit import _fit, select_features, top_k_accuracy
+    from rag.ranker import FEATURES
+
+    rng = np.random.default_rng(0)
+    questions = []
+    for _ in range(40):
+        cands = [(float(rng.uniform(0.0, 0.5)), 0) for _ in range(6)]
+        # the answer at a random place: a model that ranks nothing must not hit it by order
+        cands.insert(int(rng.integers(0, 7)), (float(rng.uniform(0.6, 1.0)), 1))
+        questions.append(_question("a", True, cands))
+    log: list[str] = []
+    columns, c = select_features(questions, log)
+    assert [FEATURES[i] for i in columns] == ["lexical"], log
+    model = _fit(questions, columns, c)
+    assert model.weights["lexical"] > 0
+    assert top_k_accuracy(model, questions, 1) == 1.0
+
+
+def test_fit_calibrates_abstention_on_real_negatives_and_reports_hard_ones() -> None:
+    from evals.fit import abstention, objective
+    from rag.ranker import SentenceModel
+
+    model = SentenceModel({"lexical": 10.0}, -5.0)  # p = 0.5 at lexical 0.5
+    questions = [_question("a", True, [(0.9, 1)]), _question("a", True, [(0.3, 1)]),
+                 _question("a", False, [(0.2, 0)]),
+                 _question("a", False, [(0.7, 0)], synthetic=True)]
+    got = abstention(model, questions, 0.5)
+    assert got == {"false_abstain": 0.5, "abstain_real": 1.0, "abstain_synthetic": 0.0}
+    # answerable kept 1/2, real unanswerable abstained 1/1 -> 0.75; the hard negative is only
+    # reported (not optimised), so it does not count
+    assert abs(objective(model, questions, 0.5) - 0.75) < 1e-9
+    assert objective(model, questions, 0.0) == 0.5, "a threshold of 0 answers everything"
 
 
 @pytest.mark.slow

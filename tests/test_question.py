@@ -105,12 +105,6 @@ def test_follow_up_lead_in_does_not_hide_the_asked_noun() -> None:
     assert parse("And which bridges were closed?").focus == "bridges"
 
 
-def test_how_did_someone_describe_asks_for_their_words() -> None:
-    assert parse("How did the mayor describe the budget?").wants_quote
-    assert parse("What did the minister say about the strike?").wants_quote
-    assert not parse("How did the council pay for the bridge?").wants_quote
-
-
 def test_model_rewrite_of_a_follow_up_is_checked_before_use() -> None:
     from rag.condense import acceptable, llm_condense
 

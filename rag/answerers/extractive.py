@@ -33,57 +33,6 @@ def effective_date(item: Evidence) -> str | None:
     return item.effective_date()
 
 
-def role_holders(sentence: str, question: Question) -> set[str]:
-    """Names that follow a role the question asks about: "Iranian President Masoud Pezeshkian"
-    for "Who is the Iranian president ...?" gives {"masoud pezeshkian"}."""
-    asked = set(question.terms)
-    # Roles are the question's common nouns ("president", "spokesman"), not its proper names;
-    # a role the question qualifies ("the Iranian president") needs the same qualifier.
-    q_words = re.findall(r"[\w'’-]+", question.text)
-    roles: dict[str, str | None] = {}
-    for j, w in enumerate(q_words[1:], start=1):
-        for t in content_terms(w) if w.islower() else []:
-            before = content_terms(q_words[j - 1])
-            roles[t] = before[0] if before and q_words[j - 1][:1].isupper() else None
-    found = set()
-    words = re.findall(r"[\w'’-]+", sentence)
-    for i, word in enumerate(words[:-1]):
-        if not word[:1].isupper() or not content_terms(word) or content_terms(word)[0] not in roles:
-            continue
-        qualifier = roles[content_terms(word)[0]]
-        if qualifier and (i == 0 or content_terms(words[i - 1])[:1] != [qualifier]):
-            continue
-        name = []
-        for nxt in words[i + 1 : i + 4]:
-            if not nxt[:1].isupper():
-                break
-            name.append(nxt)
-        # A name the question already holds ("Vladimir Putin" when it asks about Putin) is no
-        # holder of the role asked about.
-        if name and not any(content_terms(n) and content_terms(n)[0] in asked for n in name):
-            found.add(" ".join(n.lower() for n in name))
-    return found
-
-
-def _role_update(request: Request, best: Candidate, cands: list[Candidate]) -> list[Candidate]:
-    """For who-questions whose answer changed between reports (a new president), put the newest
-    report's holder of the asked-about role first and the earlier one second."""
-    evidence, question = request.evidence, request.question
-    holders = role_holders(best.sentence, question)
-    if not holders:
-        return []
-    best_date = effective_date(evidence[best.index])
-    newest: Candidate | None = None
-    for cand in cands[1:15]:
-        other = role_holders(cand.sentence, question)
-        date = effective_date(evidence[cand.index])
-        if not other or other & holders or not date or (best_date and date <= best_date):
-            continue
-        if newest is None or date > (effective_date(evidence[newest.index]) or ""):
-            newest = cand
-    return [newest, best] if newest else []
-
-
 def select(request: Request) -> list[Candidate]:
     """The sentences to answer with: the best one, plus one from another report when it adds
     a differently dated view (the answer changed over time, or the reports disagree).
@@ -93,18 +42,6 @@ def select(request: Request) -> list[Candidate]:
         return []
     best = cands[0]
     evidence = request.evidence
-    if request.question.answer_type == "person":
-        # A who-question is best answered by a sentence that names a holder of the asked role.
-        holders = [c for c in cands[:8] if c.qualified and role_holders(c.sentence,
-                                                                        request.question)]
-        if holders and not role_holders(best.sentence, request.question):
-            if request.question.wants_recent:
-                holders.sort(key=lambda c: effective_date(evidence[c.index]) or "", reverse=True)
-            best = holders[0]
-            cands = [best, *[c for c in cands if c is not best]]
-        updated = _role_update(request, best, cands)
-        if updated:
-            return updated
     chosen = [best]
     for cand in cands[1:8]:
         if cand.score < SECOND_SENTENCE_RATIO * best.score:
