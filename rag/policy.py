@@ -54,7 +54,7 @@ class AnswerPolicy:
 
     def answer_margin(self, question: Question, candidates: list[Candidate]) -> float:
         """The highest threshold at which the best sentences still answer: what calibration
-        sweeps (`evals/calibrate.py`)."""
+        sweeps (`evals/fit.py`)."""
         return max((self.margin(question, c) for c in candidates[:ABSTAIN_WINDOW]), default=0.0)
 
     def should_abstain(self, question: Question, candidates: list[Candidate]) -> bool:

@@ -1,6 +1,7 @@
 """How well a sentence of the evidence answers a question: the measure behind sentence selection,
 abstention and citation checks. Evidence-based: key-term coverage weighted by rarity, answer type,
-and embedding similarity, never a raw cosine threshold alone.
+embedding similarity and a few more measurements, combined by the fitted sentence model
+(`ranker.py`), never a raw cosine threshold alone.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ class Candidate:
     semantic: float = 0.0  # cosine similarity of sentence and question
     typed: bool = True  # holds the kind of answer the question asks for
     novel: bool = True  # says something beyond the question's own words
-    score: float = 0.0
-    support: float = 0.0  # how well the evidence backs an answer from this sentence (0..1)
+    score: float = 0.0  # the fitted model's probability that it holds the answer (ranker.py)
+    support: float = 0.0  # the same probability, as the abstention threshold reads it
     focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
     unseen_ok: bool = True  # question words the collection never mentions are matched anyway
     qualified: bool = False  # set by the assistant: may stand as an answer on its own
