@@ -175,7 +175,8 @@ def margin(model: SentenceModel, q: dict[str, Any]) -> float:
 def abstention(model: SentenceModel, questions: list[dict[str, Any]], t: float
                ) -> dict[str, float | None]:
     def abstains(q: dict[str, Any]) -> bool:
-        return margin(model, q) < t or margin(model, q) <= 0
+        best = margin(model, q)
+        return best <= 0 or best < t
 
     def share(rows: list[dict[str, Any]]) -> float | None:
         return sum(abstains(q) for q in rows) / len(rows) if rows else None

@@ -21,7 +21,7 @@ class AnswerPolicy:
     """Decisions over scored evidence sentences.
 
     Args:
-        abstain_threshold: evidence support (0..1) below which no sentence may answer.
+        abstain_threshold: the fitted probability (0..1) below which no sentence may answer.
     """
 
     def __init__(self, abstain_threshold: float) -> None:
@@ -45,7 +45,7 @@ class AnswerPolicy:
         vouched = question.answer_type not in ("any", "yesno")
         if not (cand.unseen_ok or vouched):
             return 0.0
-        return cand.support
+        return cand.score
 
     def qualifies(self, question: Question, cand: Candidate) -> bool:
         """Whether a sentence may stand as an answer (its margin clears the threshold)."""

@@ -35,8 +35,9 @@ class Candidate:
     semantic: float = 0.0  # cosine similarity of sentence and question
     typed: bool = True  # holds the kind of answer the question asks for
     novel: bool = True  # says something beyond the question's own words
-    score: float = 0.0  # the fitted model's probability that it holds the answer (ranker.py)
-    support: float = 0.0  # the same probability, as the abstention threshold reads it
+    # The fitted model's probability that it holds the answer (ranker.py): what orders the
+    # sentences and what the abstention threshold reads.
+    score: float = 0.0
     focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
     unseen_ok: bool = True  # question words the collection never mentions are matched anyway
     qualified: bool = False  # set by the assistant: may stand as an answer on its own
@@ -163,7 +164,6 @@ class SentenceScorer:
                 "new_name": float(bool(new_names(cand.sentence, question))),
             }
             cand.score = self.model.probability(cand.features)
-            cand.support = cand.score
         out.sort(key=lambda c: c.score, reverse=True)
         return out
 
