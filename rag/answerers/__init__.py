@@ -23,7 +23,7 @@ def make_answerer(settings: Settings) -> Answerer:
     if settings.answerer == "local":
         return LLMAnswerer("local", LlamaCppGenerator(
             settings.local_gguf(), settings.context_window, settings.llm_threads,
-            settings.max_tokens, settings.temperature))
+            settings.max_tokens, settings.temperature), settings.prompt_sentences)
     if settings.answerer == "openai":
         if not settings.openai_base_url and not settings.openai_api_key:
             raise ConfigError(
@@ -32,5 +32,6 @@ def make_answerer(settings: Settings) -> Answerer:
             )
         return LLMAnswerer("openai", OpenAIGenerator(
             settings.openai_base_url, settings.openai_api_key, settings.openai_model,
-            settings.max_tokens, settings.temperature, settings.request_timeout))
+            settings.max_tokens, settings.temperature, settings.request_timeout),
+            settings.prompt_sentences)
     raise ConfigError(f"Unknown answerer '{settings.answerer}': use extractive, local or openai.")

@@ -35,11 +35,11 @@ SYSTEM = (
 Message = dict[str, str]
 
 
-def build_messages(request: Request) -> list[Message]:
+def build_messages(request: Request, sentences: int = PROMPT_SENTENCES) -> list[Message]:
     """The chat prompt: the best evidence sentences, numbered as their evidence, with dates."""
     lines = []
     shown: set[tuple[int, str]] = set()
-    for cand in request.candidates[: PROMPT_SENTENCES * 2]:
+    for cand in request.candidates[: sentences * 2]:
         key = (cand.index, cand.sentence)
         if key in shown:
             continue
@@ -48,7 +48,7 @@ def build_messages(request: Request) -> list[Message]:
         when = human_date(item.published)
         label = f"{item.title or item.source}" + (f", {when}" if when else "")
         lines.append(f"[{cand.index + 1}] ({label}) {cand.sentence.strip()}")
-        if len(shown) >= PROMPT_SENTENCES:
+        if len(shown) >= sentences:
             break
     sources = "\n".join(lines)
     messages: list[Message] = [{"role": "system", "content": SYSTEM}]
@@ -157,19 +157,22 @@ class LLMAnswerer:
     Args:
         name: "local" or "openai" (what reports show).
         generator: anything with `chat(messages) -> Iterator[str]`.
+        prompt_sentences: evidence sentences shown to the model, best first.
     """
 
     drafts = True
 
-    def __init__(self, name: str, generator: Any) -> None:
+    def __init__(self, name: str, generator: Any, prompt_sentences: int = PROMPT_SENTENCES
+                 ) -> None:
         self.name = name
         self.generator = generator
+        self.prompt_sentences = prompt_sentences
 
     def answer(self, request: Request) -> str:
         return "".join(self.stream(request))
 
     def stream(self, request: Request) -> Iterator[str]:
-        yield from self.generator.chat(build_messages(request))
+        yield from self.generator.chat(build_messages(request, self.prompt_sentences))
 
     def rewrite(self, question: str, history: list[str]) -> str | None:
         """The follow-up made standalone by the model, or None when it is not needed or the
