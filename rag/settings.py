@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     context_window: int = Field(2048, ge=256, description="LLM context window in tokens.")
     max_tokens: int = Field(160, ge=8, description="Most tokens an LLM answer may have.")
     prompt_sentences: int = Field(
-        5, ge=1, le=40, description="Evidence sentences, best first, in an LLM answerer's prompt.")
+        8, ge=1, le=40, description="Evidence sentences, best first, in an LLM answerer's prompt.")
     temperature: float = Field(0.0, ge=0, le=2, description="LLM sampling temperature.")
     llm_threads: int | None = Field(None, description="CPU threads for llama.cpp; empty = auto.")
     openai_base_url: str | None = Field(

@@ -126,3 +126,26 @@ def test_openai_answerer_needs_a_server_and_says_so() -> None:
                                       request_timeout=5))
     with pytest.raises(ModelUnavailableError, match="Could not reach the model server"):
         list(answerer.generator.chat([{"role": "user", "content": "hi"}]))  # type: ignore[attr-defined]
+
+
+def test_prompt_holds_as_many_evidence_sentences_as_set() -> None:
+    """`RAG_PROMPT_SENTENCES` reaches the prompt: the best sentences, each once, numbered as the
+    evidence they come from."""
+    from rag.answerers import Request
+    from rag.answerers.llm import build_messages
+    from rag.question import parse
+    from rag.support import Candidate
+    from rag.types import Evidence
+
+    evidence = [Evidence(chunk_id=f"c{i}", doc_id=f"d{i}", source=f"s{i}.txt", text=f"Fact {i}.",
+                         score=1.0) for i in range(12)]
+    cands = [Candidate(i, f"Fact number {i} is here.", 0, 7) for i in range(12)]
+    cands.insert(1, cands[0])  # a sentence listed twice is shown once
+    request = Request(parse("Which fact?"), evidence, cands)
+    for n in (3, 8):
+        prompt = build_messages(request, n)[-1]["content"]
+        assert prompt.count("Fact number") == n
+        assert f"[{n}] (s{n - 1}.txt) Fact number {n - 1} is here." in prompt
+    settings = Settings(answerer="openai", openai_base_url="http://127.0.0.1:9/v1",
+                        prompt_sentences=3)
+    assert make_answerer(settings).prompt_sentences == 3  # type: ignore[attr-defined]
