@@ -19,6 +19,7 @@ from .text import (
     content_terms,
     human_date,
     names,
+    new_terms,
     normalize,
     numbers,
     sentence_spans,
@@ -75,25 +76,44 @@ def split_cited(answer: str) -> list[CitedSentence]:
     return out
 
 
-def facts_supported(sentence: str, source: str, allowed: str = "") -> bool:
+def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None
+                    ) -> bool:
     """Whether every number, name and month a sentence states appears in the source.
 
     Args:
         sentence: the answer sentence.
         source: the evidence text.
         allowed: text whose names may also be used (the question: restating it is fine).
+        context: where the allowed text's numbers must appear to be restated (the whole cited
+            chunk): "Version 3.0 will be released ..." is no answer from a changelog that
+            never mentions 3.0, whatever the question asked. None: anywhere.
     """
     src = normalize(source).lower()
     src_numbers = numbers(src)
-    if not numbers(sentence) <= src_numbers | numbers(allowed):
+    restated = numbers(allowed)
+    if context is not None:
+        restated &= numbers(normalize(context).lower())
+    if not numbers(sentence) <= src_numbers | restated:
         return False
-    src_tokens = set(re.findall(r"[\w']+", src))
-    allowed_tokens = set(re.findall(r"[\w']+", normalize(allowed).lower()))
+    src_tokens = _name_tokens(src)
+    allowed_tokens = _name_tokens(normalize(allowed).lower())
     for name in names(sentence):
         parts = [p for p in re.split(r"[-']", name) if p]
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
-    return all(month.lower() in src_tokens for month in _MONTHS.findall(sentence))
+    # A month the question names may be restated, like its numbers, where the chunk has it.
+    restated_months = allowed_tokens if context is None else allowed_tokens & _name_tokens(
+        normalize(context).lower())
+    return all(month.lower() in src_tokens | restated_months
+               for month in _MONTHS.findall(sentence))
+
+
+def _name_tokens(text: str) -> set[str]:
+    """Words of a lower-cased text as `names` yields them: "west's" names west, "d'alene"
+    alene."""
+    words = re.findall(r"[\w']+", text)
+    return {w.removesuffix("'s") for w in words} | {
+        p for w in words for p in re.split(r"[-']", w) if p}
 
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,300})[”\"]")
@@ -132,8 +152,13 @@ class CitationChecker:
         if not spans:
             return Check(False, "", 0.0)
         pieces = [evidence.text[a:b] for a, b in spans]
-        terms = set(content_terms(sentence)) - set(content_terms(question))
-        if not terms:
+        terms = new_terms(sentence, question)
+        # A sentence that only restates the question's words around a new number or name ("The
+        # default zstd level is 3") is backed when its numbers and names stand in the quote
+        # (checked below) and the question's words in the cited chunk, whose heading may carry
+        # them ("Version 2.2.0").
+        restating = not terms
+        if restating:
             terms = set(content_terms(sentence))
         best_i, best_cov = 0, -1.0
         for i, piece in enumerate(pieces):
@@ -150,10 +175,12 @@ class CitationChecker:
         # Names, numbers and months must stand in the sentence that backs the claim (with the
         # title), not just somewhere in the chunk: "attacked in Moscow" is not backed by a
         # sentence about Damascus next to one about Moscow.
-        if not facts_supported(sentence, f"{evidence.title or ''}\n{quote}", question) or \
+        whole = f"{evidence.title or ''}\n{evidence.text}"
+        if not facts_supported(sentence, f"{evidence.title or ''}\n{quote}", question, whole) or \
                 not quotes_supported(sentence, evidence.text):
             return Check(False, quote, best_cov)
-        full_cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
+        full_cov = len(terms & set(content_terms(whole if restating else window))) / max(
+            len(terms), 1)
         if full_cov >= TERM_COVERAGE:
             return Check(True, quote, full_cov)
         vec = sentence_vec if sentence_vec is not None else np.asarray(
@@ -165,7 +192,7 @@ class CitationChecker:
         for j in np.argsort(-sims):
             if float(sims[j]) < PARAPHRASE_COSINE:
                 break
-            if facts_supported(sentence, f"{evidence.title or ''}\n{pieces[j]}", question):
+            if facts_supported(sentence, f"{evidence.title or ''}\n{pieces[j]}", question, whole):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
 

@@ -12,7 +12,7 @@ import re
 
 from .question import Question, satisfies
 from .support import Candidate
-from .text import content_terms
+from .text import new_terms, numbers
 
 ABSTAIN_WINDOW = 12  # best-scored sentences considered when deciding to abstain
 
@@ -32,15 +32,16 @@ class AnswerPolicy:
         """The highest abstain threshold at which a sentence still qualifies as an answer: the
         fitted model's probability that it holds the answer (`ranker.py`), or 0 when it cannot
         answer at all. It cannot when it lacks the kind of answer asked for (a date for "when",
-        a quantity for "how many"), says nothing beyond the question's own words, misses the
-        noun a question requires ("population" in "What is the population of Tehran?"), or
+        a quantity for "how many"), says nothing beyond the question's own words, comes from
+        evidence that never states the question's numbers ("When will version 3.0 ..."), misses
+        the noun a question requires ("population" in "What is the population of Tehran?"), or
         misses question words the collection never mentions, unless it holds the asked-for
         kind of answer (a date vouches for a paraphrase: "draft" ~ "develop").
 
         These gates were measured against a probability threshold alone on the dev halves
         (`evals/fit.py`): without them, real unanswerable questions were answered.
         """
-        if not (cand.novel and cand.typed and cand.focus_ok):
+        if not (cand.novel and cand.typed and cand.focus_ok and cand.numbers_ok):
             return 0.0
         vouched = question.answer_type not in ("any", "yesno")
         if not (cand.unseen_ok or vouched):
@@ -76,4 +77,6 @@ class AnswerPolicy:
         claims = re.sub(r"\s*\[\d+\]", "", text)
         if not satisfies(question, claims):
             return False
-        return bool(set(content_terms(claims)) - set(question.terms))
+        # New words, or a number the question does not hold ("$5 a gallon [1].").
+        asked = " ".join([question.text, *question.terms])  # with a follow-up's context terms
+        return bool(new_terms(claims, asked) or numbers(claims) - numbers(question.text))

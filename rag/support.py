@@ -16,7 +16,7 @@ import numpy as np
 from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
-from .text import content_terms, sentence_spans
+from .text import content_terms, numbers, sentence_spans
 from .types import Evidence
 
 IdfFn = Callable[[str], float]
@@ -40,6 +40,7 @@ class Candidate:
     score: float = 0.0
     focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
     unseen_ok: bool = True  # question words the collection never mentions are matched anyway
+    numbers_ok: bool = True  # the question's identifiers ("version 3.0") stand in its evidence
     qualified: bool = False  # set by the assistant: may stand as an answer on its own
     features: dict[str, float] = field(default_factory=dict)  # what `ranker.FEATURES` names
 
@@ -97,6 +98,7 @@ class SentenceScorer:
         matches: list[dict[str, float]] = []
         exact: list[set[str]] = []
         for index, item in enumerate(evidence):
+            numbers_ok = question.identifiers <= numbers(f"{item.title or ''}\n{item.text}")
             spans = sentence_spans(item.text)
             stems = [set(content_terms(item.text[a:b])) for a, b in spans]
             title = set(content_terms(item.title or ""))
@@ -119,7 +121,8 @@ class SentenceScorer:
                     match[t] = 1.0 if t in stems[pos] else 0.6 if t in near else (
                         0.5 if t in paragraph[para_of[pos]] else 0.3 if t in chunk else 0.0)
                 cand = Candidate(index, sentence, a, b, typed=satisfies(question, sentence),
-                                 novel=bool(stems[pos] - set(question.terms)))
+                                 novel=bool(stems[pos] - set(question.terms)),
+                                 numbers_ok=numbers_ok)
                 cand.lexical = _coverage(weights, match)
                 out.append(cand)
                 matches.append(match)

@@ -97,6 +97,32 @@ def content_terms(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _lemma_stems(token: str) -> frozenset[str]:
+    from lemminflect import getAllLemmas
+
+    lemmas = {lemma for forms in getAllLemmas(token).values() for lemma in forms}
+    return frozenset(stem(w.lower()) for w in lemmas | {token})
+
+
+def new_terms(text: str, asked: str) -> set[str]:
+    """The content terms of `text` that do not restate `asked` (a question).
+
+    A word restates the question when it shares a stem or a dictionary lemma with one of its
+    words: "sent" and "sending" restate "send", "added" restates "add", "dogs" does not restate
+    "animal".
+    """
+    asked_stems = {s for t in tokens(asked) for s in _lemma_stems(t.removesuffix("'s"))}
+    out = set()
+    for token in tokens(text):
+        token = token.removesuffix("'s")
+        if not token or token in STOPWORDS or token in QUESTION_WORDS or len(token) < 2:
+            continue
+        if not _lemma_stems(token) & asked_stems:
+            out.add(stem(token))
+    return out
+
+
 MONTH_NAMES = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"

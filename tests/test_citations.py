@@ -86,3 +86,46 @@ def test_a_refusal_speaks_about_the_sources_not_the_world() -> None:
     for answer in ["The treaty does not contain a mutual defence clause [1].",
                    "Google Drive is not supported [1].", "Officials do not say when [2]."]:
         assert not is_abstention(answer), answer
+
+
+CHANGELOG = ("Version 2.2.0 (released 4 March 2025)\n\n- Changed: the default zstd compression "
+             "level went from 6 to 3, which makes backups faster.\n- New: tide verify --sample.")
+
+
+def _changelog() -> list[Evidence]:
+    return [Evidence(chunk_id="c1", doc_id="d1", text=CHANGELOG, source="changelog.html",
+                     title="Changelog")]
+
+
+def test_an_answer_restating_the_question_is_backed_by_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Only the numbers are new; the question's words ("version 2.2.0") stand in the chunk's
+    heading, not in the sentence that holds the numbers."""
+    q = "What is the default zstd level now, and what was it before version 2.2.0?"
+    text, citations, flagged = CitationChecker(embedder).verify(
+        "The default zstd level is 3, and it was 6 before version 2.2.0 [1].", _changelog(), q)
+    assert "was 6" in text and "from 6 to 3" in citations[0].quote and flagged == []
+    wrong, _, flagged = CitationChecker(embedder).verify(
+        "The default zstd level is 9 [1].", _changelog(), q)
+    assert wrong == "" and flagged
+
+
+def test_the_questions_own_numbers_must_be_in_the_cited_source(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Restating the question is fine only where the source speaks of the same thing."""
+    text, _, flagged = CitationChecker(embedder).verify(
+        "Version 3.0 will be released on 4 March 2025 [1].", _changelog(),
+        "When will version 3.0 be released?")
+    assert text == "" and flagged
+
+
+def test_possessives_and_inflections_restate_the_source_and_question(embedder) -> None:  # type: ignore[no-untyped-def]
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="news.txt", text=(
+        "Twitter locked rapper Kanye West’s Twitter account over an antisemitic tweet. More than "
+        "4,000 applicants were told by mistake that Northeastern University had accepted them."))]
+    checker = CitationChecker(embedder)
+    text, _, _ = checker.verify("Kanye West's account was locked [1].", item,
+                                "Whose Twitter account was locked this week?")
+    assert "Kanye West" in text
+    text, _, _ = checker.verify(
+        "Northeastern University sent 4,000 acceptance letters by mistake [1].", item,
+        "Which university is sending out 4,000 acceptance letters by mistake?")
+    assert "Northeastern" in text

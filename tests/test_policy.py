@@ -1,0 +1,31 @@
+"""The answer policy over real scored sentences (the packaged embedder and sentence model)."""
+
+from __future__ import annotations
+
+from rag.policy import AnswerPolicy
+from rag.question import parse
+from rag.settings import Settings
+from rag.support import SentenceScorer, make_idf
+from rag.types import Evidence
+
+CHANGELOG = ("Version 2.2.0 (released 4 March 2025)\n\n- Changed: the default zstd compression "
+             "level went from 6 to 3.\n\nVersion 2.0.0 (released 2 February 2024)\n\n- New "
+             "repository format 2.")
+
+
+def _abstains(embedder, question: str) -> bool:  # type: ignore[no-untyped-def]
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=CHANGELOG, source="changelog.html",
+                         title="Changelog", published="2025-03-04")]
+    parsed = parse(question)
+    candidates = SentenceScorer(embedder, make_idf({}, 0)).candidates(parsed, evidence)
+    return AnswerPolicy(Settings().abstain_threshold).should_abstain(parsed, candidates)
+
+
+def test_evidence_that_never_states_the_questions_number_does_not_answer(embedder) -> None:  # type: ignore[no-untyped-def]
+    assert not _abstains(embedder, "When was version 2.2.0 released?")
+    assert _abstains(embedder, "When will version 3.0 be released?")
+
+
+def test_a_year_in_the_question_may_be_implied_by_the_report(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"In 2025" is often told as "this year" by a report of that year."""
+    assert not _abstains(embedder, "Which compression level became the default in 2025?")
