@@ -18,6 +18,7 @@ from .text import (
     STOPWORDS,
     content_terms,
     human_date,
+    identifiers,
     names,
     new_terms,
     normalize,
@@ -84,15 +85,15 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         sentence: the answer sentence.
         source: the evidence text.
         allowed: text whose names may also be used (the question: restating it is fine).
-        context: where the allowed text's numbers must appear to be restated (the whole cited
-            chunk): "Version 3.0 will be released ..." is no answer from a changelog that
-            never mentions 3.0, whatever the question asked. None: anywhere.
+        context: where the allowed text's identifiers and months must appear to be restated
+            (the whole cited chunk): "Version 3.0 will be released ..." is no answer from a
+            changelog that never mentions 3.0, whatever the question asked. None: anywhere.
     """
     src = normalize(source).lower()
     src_numbers = numbers(src)
     restated = numbers(allowed)
     if context is not None:
-        restated &= numbers(normalize(context).lower())
+        restated -= identifiers(allowed) - numbers(normalize(context).lower())
     if not numbers(sentence) <= src_numbers | restated:
         return False
     src_tokens = _name_tokens(src)

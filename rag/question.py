@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .text import NUMBER_WORDS, content_terms, has_date, has_number, names, numbers
+from .text import NUMBER_WORDS, content_terms, has_date, has_number, identifiers, names
 
 AnswerType = Literal["date", "number", "person", "place", "reason", "yesno", "any"]
 _REASON = re.compile(
@@ -48,20 +48,6 @@ MONEY = re.compile(
     r"[$€£¥₹]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*"
     r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|roubles?|rubles?|rials?|francs?|usd|eur|gbp)\b",
     re.IGNORECASE)
-# A number that names something rather than counts it: a version ("2.2.0", "3.0", "1.x") or a
-# model or strain ("Su-35", "Covid-19", "BA.4"). Amounts ("$2.04 billion", "31 men", "the 17th
-# month", "a 7.0-magnitude quake") are not: reports restate those loosely ("$11.8 million" for
-# "more than $11 million").
-_IDENTIFIER = re.compile(
-    r"\b[A-Za-z]+[-.]?\d[\w.]*|\b\d+(?:\.\d+){2,}\b|(?<![$€£])\b\d+\.(?:\d+|x)\b"
-    r"(?![-\w]|\s*(?:%|percent|million|billion|trillion|thousand|m\b|bn\b))")
-
-
-def identifiers(text: str) -> set[str]:
-    """The numbers of a text's identifiers ("version 3.0" -> {"3.0"}, "Su-35" -> {"35"})."""
-    return {n for m in _IDENTIFIER.finditer(text) for n in numbers(m.group(0))}
-
-
 _WH = re.compile(r"\b(when|what|which|who|whom|whose|where|why|how)\b", re.IGNORECASE)
 
 

@@ -189,6 +189,20 @@ def numbers(text: str) -> set[str]:
     return {m.replace(",", "") for m in re.findall(r"\d+(?:[.,]\d+)*", text)}
 
 
+# A number that names something rather than counts it: a version ("2.2.0", "3.0", "1.x") or a
+# model or strain ("Su-35", "Covid-19", "BA.4"). Amounts ("$2.04 billion", "31 men", "the 17th
+# month", "a 7.0-magnitude quake") are not: reports restate those loosely ("$11.8 million" for
+# "more than $11 million").
+_IDENTIFIER = re.compile(
+    r"\b[A-Za-z]+[-.]?\d[\w.]*|\b\d+(?:\.\d+){2,}\b|(?<![$€£])\b\d+\.(?:\d+|x)\b"
+    r"(?![-\w]|\s*(?:%|percent|million|billion|trillion|thousand|m\b|bn\b))")
+
+
+def identifiers(text: str) -> set[str]:
+    """The numbers of a text's identifiers ("version 3.0" -> {"3.0"}, "Su-35" -> {"35"})."""
+    return {n for m in _IDENTIFIER.finditer(text) for n in numbers(m.group(0))}
+
+
 def human_date(iso: str | None) -> str | None:
     """`2025-01-17` -> `17 January 2025`."""
     if not iso:
