@@ -11,18 +11,26 @@ from collections.abc import Sequence
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 _PUNCT = set(string.punctuation) - {"%"}
+# Small counts written out match their digits: "six months" answers "6".
+_COUNTS = {w: str(i) for i, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"])}
+_COUNT_WORD = re.compile(rf"\b({'|'.join(_COUNTS)})\b")
 
 
 def normalize_answer(text: str) -> str:
     """SQuAD-style normalisation: lower case, no punctuation or articles, folded whitespace.
 
     Unicode is NFKC-normalised and curly quotes/dashes straightened first, and hyphens become
-    spaces, so "Su-35" matches "Su 35" and "five-hour" matches "five hour".
+    spaces, so "Su-35" matches "Su 35" and "five-hour" matches "five hour"; counts up to twenty
+    become digits, so "six months" matches "6".
     """
     text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).lower()
     text = text.replace("-", " ")
     text = "".join(ch for ch in text if ch not in _PUNCT)
     text = _ARTICLES.sub(" ", text)
+    text = _COUNT_WORD.sub(lambda m: _COUNTS[m.group(1)], text)
     return " ".join(text.split())
 
 

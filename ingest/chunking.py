@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .types import Chunk, Document
 
 Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
+
+
+def section_label(text: str, start: int) -> str | None:
+    """The label of the section a position of a text is in: the nearest earlier paragraph that is
+    one short line without a full stop ("missing_docs" above "This lint is allowed by default.",
+    "Version 2.2.0 (released 4 March 2025)" above a list of changes)."""
+    for para in reversed(text[:start].split("\n\n")[:-1]):
+        line = para.strip().lstrip("#").strip()
+        if "\n" not in line and len(line.split()) <= 8 and re.fullmatch(
+                r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]|\(\)", line):
+            return line
+    return None
 
 
 class Chunker:
@@ -53,6 +66,9 @@ class Chunker:
                     text=text,
                     start=start,
                     page=document.page_at(start) if document.pages else None,
+                    # A chunk that opens mid-section ("This lint warns by default.") keeps the
+                    # label its section began with, which the chunk before it holds.
+                    section=section_label(document.text, start),
                 )
             )
         return chunks

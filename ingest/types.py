@@ -78,6 +78,7 @@ class Chunk:
     text: str
     start: int  # character offset of the chunk in the document text
     page: int | None = None
+    section: str | None = None  # the label of the section the chunk starts in
 
     @property
     def chunk_id(self) -> str:

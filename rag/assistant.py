@@ -16,7 +16,7 @@ from .embeddings import Embedder
 from .errors import EmptyIndexError, RagError
 from .indexer import Indexer, Progress
 from .policy import AnswerPolicy
-from .question import Question, parse
+from .question import Question, parse, satisfies
 from .retrieval import Retriever
 from .settings import Settings
 from .store import Store
@@ -289,8 +289,6 @@ class Assistant:
         text, citations, flagged = "", list[Citation](), list[str]()
         if raw.strip() and not is_abstention(raw):
             text, citations, flagged = self.checker.verify(raw, request.evidence, question.text)
-        from .question import satisfies
-
         if text and self.answerer.drafts and not self.policy.draft_answers(question, text):
             flagged = [*flagged, text]
             text, citations = "", []

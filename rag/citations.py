@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest import section_label
+
 from .embeddings import Embedder
 from .text import (
     STOPWORDS,
@@ -170,14 +172,18 @@ class CitationChecker:
             if cov > best_cov:
                 best_i, best_cov = i, cov
         quote = pieces[best_i]
-        window = " ".join(pieces[max(0, best_i - 1) : best_i + 2])
+        # A sentence is read with its neighbours and its section's label ("missing_docs" above
+        # "This lint is allowed by default. It detects items missing documentation.").
+        label = section_label(evidence.text, spans[best_i][0]) or evidence.section or ""
+        window = " ".join([label, *pieces[max(0, best_i - 1) : best_i + 2]])
         if normalize(sentence).lower() in normalize(evidence.text).lower():
             return Check(True, _exact_quote(sentence, evidence.text, quote), 1.0)
         # Names, numbers and months must stand in the sentence that backs the claim (with the
         # title), not just somewhere in the chunk: "attacked in Moscow" is not backed by a
         # sentence about Damascus next to one about Moscow.
         whole = f"{evidence.title or ''}\n{evidence.text}"
-        if not facts_supported(sentence, f"{evidence.title or ''}\n{quote}", question, whole) or \
+        if not facts_supported(sentence, f"{evidence.title or ''}\n{label}\n{quote}", question,
+                               whole) or \
                 not quotes_supported(sentence, evidence.text):
             return Check(False, quote, best_cov)
         full_cov = len(terms & set(content_terms(whole if restating else window))) / max(

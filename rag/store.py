@@ -301,6 +301,7 @@ class Store:
                         "published_int": date_int(document.published),
                         "url": document.url or "",
                         "page": chunk.page or 0,
+                        "section": chunk.section or "",
                         "position": chunk.position,
                         "start": chunk.start,
                         "doc_hash": document.fingerprint,

@@ -30,6 +30,7 @@ class Evidence:
     published: str | None = None
     url: str | None = None
     page: int | None = None
+    section: str | None = None  # the label of the section the chunk starts in
     score: float = 0.0  # fused retrieval score (higher is better)
     dense: float | None = None  # cosine similarity to the question, when known
     group: str | None = None  # story group of the document

@@ -13,6 +13,12 @@ def test_normalisation_handles_unicode_quotes_hyphens_and_articles() -> None:
     assert m.contains("It’s overdue", "it's overdue")
 
 
+def test_small_counts_match_their_digits() -> None:
+    assert m.answer_correct("Her detention was extended by six months [1].", ["6"])
+    assert m.answer_correct("Uploads run 4 at a time [1].", ["four"])
+    assert not m.answer_correct("Uploads run sixteen at a time [1].", ["6"])
+
+
 def test_containment_is_on_word_boundaries() -> None:
     assert not m.contains("No mention of notes.", "no t")
     assert m.contains("In January 2022 they agreed.", "January 2022")

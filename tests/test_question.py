@@ -49,7 +49,7 @@ def test_typed_sentences() -> None:
 
 
 def test_an_answer_that_points_back_brings_its_antecedent() -> None:
-    from rag.answerers.extractive import with_antecedent
+    from rag.answerers.base import in_context
     from rag.support import Candidate
     from rag.types import Evidence
 
@@ -58,12 +58,21 @@ def test_an_answer_that_points_back_brings_its_antecedent() -> None:
     evidence = [Evidence(chunk_id="c", doc_id="d", text=text, source="configuration.html")]
     start = text.index("It reports")
     pointing = Candidate(0, text[start:text.index("\n\nIt is")], start, text.index("\n\nIt is"))
-    assert with_antecedent(pointing, evidence) == (
+    assert in_context(pointing, evidence) == (
         "After editing the file, run tide config check. It reports unknown options without "
         "starting a backup.")
     alone = text.index("It is fast")
     first = Candidate(0, "It is fast.", alone, len(text))
-    assert with_antecedent(first, evidence) == "It is fast.", "not across a paragraph break"
+    assert in_context(first, evidence) == "Options: It is fast.", (
+        "not across a paragraph break: the section's label names what it points back to")
+    lints = ("missing_docs\n\nThis lint is allowed by default. It detects items missing "
+             "documentation.\n\n#![warn(missing_docs)]\npub fn undocumented() {}\n\nIt is "
+             "also available from rustc.")
+    evidence = [Evidence(chunk_id="c", doc_id="d", text=lints, source="lints.html")]
+    for sentence in ("It detects items missing documentation.", "It is also available from rustc."):
+        start = lints.index(sentence)
+        shown = in_context(Candidate(0, sentence, start, start + len(sentence)), evidence)
+        assert shown.startswith("missing_docs: ") and shown.endswith(sentence)
 
 
 def test_sentence_splitting_respects_abbreviations() -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ingest import section_label
+
 from ..question import Question
 from ..support import Candidate
-from ..text import human_date
+from ..text import human_date, sentence_spans
 from ..types import Evidence
 
-__all__ = ["Answerer", "Request", "human_date"]
+__all__ = ["Answerer", "Request", "human_date", "in_context"]
 
 
 @dataclass
@@ -48,3 +51,29 @@ class Answerer(Protocol):
         """A follow-up made standalone by this answerer's model, or None (no model, not needed,
         or a rewrite that failed its check): the deterministic rewrite is used then."""
         ...
+
+
+_ANAPHORA = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|he|she|his|her|"
+                       r"such|both|there)\b", re.IGNORECASE)
+
+
+def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
+    """A sentence with what it points back to, for showing it alone: the sentence before it in
+    its paragraph ("It reports unknown options ..." needs "After editing, run tide config
+    check."), and when that still points back, its section's label ("missing_docs: This lint is
+    allowed by default. It detects items missing documentation.")."""
+    sentence = cand.sentence.strip()
+    if not _ANAPHORA.match(sentence):
+        return sentence
+    text = evidence[cand.index].text
+    before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
+    if before and "\n\n" not in text[before[-1][1]:cand.start]:
+        a, b = before[-1]
+        previous = text[a:b].strip()
+        if not previous.endswith(":") and len(previous) >= 12:  # else a heading or label
+            sentence = f"{previous} {sentence}"
+    if _ANAPHORA.match(sentence):
+        label = section_label(text, cand.start) or evidence[cand.index].section
+        if label:
+            sentence = f"{label}: {sentence}"
+    return sentence

@@ -5,16 +5,15 @@ Deterministic, fast, and it cannot invent anything.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ingest import containment
 
 from ..question import Question
 from ..support import Candidate
-from ..text import content_terms, sentence_spans
+from ..text import content_terms
 from ..types import Evidence
-from .base import Request, human_date
+from .base import Request, human_date, in_context
 
 SECOND_SENTENCE_RATIO = 0.8  # a second source must score this close to the best to be added
 RECENT_RATIO = 0.5  # "the latest report": a newer answer this close to the best goes first
@@ -95,34 +94,13 @@ def _newest_first(chosen: list[Candidate], evidence: list[Evidence]) -> list[Can
     return sorted(chosen, key=lambda c: effective_date(evidence[c.index]) or "", reverse=True)
 
 
-_ANAPHORA = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|he|she|his|her|"
-                       r"such|both|there)\b", re.IGNORECASE)
-
-
-def with_antecedent(cand: Candidate, evidence: list[Evidence]) -> str:
-    """The sentence, after the one before it in its paragraph when it opens by pointing back
-    ("It reports unknown options ..." needs "After editing, run tide config check.")."""
-    sentence = _strip(cand.sentence)
-    if not _ANAPHORA.match(sentence):
-        return sentence
-    text = evidence[cand.index].text
-    before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
-    if not before or "\n\n" in text[before[-1][1]:cand.start]:
-        return sentence
-    a, b = before[-1]
-    previous = text[a:b].strip()
-    if previous.endswith(":") or len(previous) < 12:
-        return sentence  # a heading or label, not the antecedent
-    return f"{previous} {sentence}"
-
-
 def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
     """Join chosen sentences with their markers; dated when their reports' dates differ."""
     dates = {effective_date(evidence[c.index]) for c in chosen}
     dated = len(chosen) > 1 and len(dates - {None}) >= 1 and len(dates) > 1
     parts = []
     for pos, cand in enumerate(chosen):
-        text = with_antecedent(cand, evidence)
+        text = in_context(cand, evidence)
         end = text[-1] if text and text[-1] in ".!?" else "."
         body = text.rstrip(".!?")
         marker = f"[{cand.index + 1}]"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelUnavailableError
-from .base import Request, human_date
+from .base import Request, human_date, in_context
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def build_messages(request: Request, sentences: int = PROMPT_SENTENCES) -> list[
         item = request.evidence[cand.index]
         when = human_date(item.published)
         label = f"{item.title or item.source}" + (f", {when}" if when else "")
-        lines.append(f"[{cand.index + 1}] ({label}) {cand.sentence.strip()}")
+        lines.append(f"[{cand.index + 1}] ({label}) {in_context(cand, request.evidence)}")
         if len(shown) >= sentences:
             break
     sources = "\n".join(lines)
