@@ -15,10 +15,12 @@ from typing import Any
 import numpy as np
 
 from ingest import containment
+from ingest.dedup import shingles
 
 from .embeddings import Embedder
 from .injection import withhold_instructions
 from .store import Store, StoredChunk, date_int
+from .text import sentence_spans
 from .types import Evidence, Source
 
 log = logging.getLogger(__name__)
@@ -280,10 +282,6 @@ class Retriever:
         """Remove from lower-ranked chunks the sentences a higher-ranked chunk already holds
         (a rewrite repeating one sentence of the wire story); a chunk left with nothing new is
         dropped, its source recorded on the chunk that holds its sentences."""
-        from ingest.dedup import shingles
-
-        from .text import sentence_spans
-
         seen: list[tuple[set[str], Evidence]] = []
         out: list[Evidence] = []
         for item in evidence:
