@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
@@ -10,16 +11,39 @@ from .types import Chunk, Document
 Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
 
 
-def section_label(text: str, start: int) -> str | None:
+def _label(paragraph: str) -> str | None:
+    line = paragraph.strip().lstrip("#").strip()
+    if "\n" not in line and len(line.split()) <= 8 and re.fullmatch(
+            r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]|\(\)", line):
+        return line
+    return None
+
+
+def section_labels(text: str) -> list[tuple[int, str]]:
+    """Every paragraph of a text that is a section label (one short line without a full stop),
+    with the offset where the text after it begins; one pass over the text."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while (sep := text.find("\n\n", pos)) >= 0:
+        label = _label(text[pos:sep])
+        if label:
+            out.append((sep + 2, label))
+        pos = sep + 2
+    return out
+
+
+def section_label(text: str, start: int,
+                  labels: list[tuple[int, str]] | None = None) -> str | None:
     """The label of the section a position of a text is in: the nearest earlier paragraph that is
     one short line without a full stop ("missing_docs" above "This lint is allowed by default.",
-    "Version 2.2.0 (released 4 March 2025)" above a list of changes)."""
-    for para in reversed(text[:start].split("\n\n")[:-1]):
-        line = para.strip().lstrip("#").strip()
-        if "\n" not in line and len(line.split()) <= 8 and re.fullmatch(
-                r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]|\(\)", line):
-            return line
-    return None
+    "Version 2.2.0 (released 4 March 2025)" above a list of changes).
+
+    Args:
+        labels: `section_labels(text)`, when many positions of one long text are asked about.
+    """
+    labels = section_labels(text[:start]) if labels is None else labels
+    i = bisect.bisect_right(labels, start, key=lambda item: item[0])
+    return labels[i - 1][1] if i else None
 
 
 class Chunker:
@@ -51,6 +75,7 @@ class Chunker:
     def split(self, document: Document) -> list[Chunk]:
         """Chunk one document; each chunk knows its character offset and page."""
         texts = self._splitter.split_text(document.text)
+        labels = section_labels(document.text)
         chunks: list[Chunk] = []
         cursor = 0
         for position, text in enumerate(texts):
@@ -68,7 +93,7 @@ class Chunker:
                     page=document.page_at(start) if document.pages else None,
                     # A chunk that opens mid-section ("This lint warns by default.") keeps the
                     # label its section began with, which the chunk before it holds.
-                    section=section_label(document.text, start),
+                    section=section_label(document.text, start, labels),
                 )
             )
         return chunks

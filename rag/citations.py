@@ -93,9 +93,10 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
     """
     src = normalize(source).lower()
     src_numbers = numbers(src)
+    ctx = None if context is None else normalize(context).lower()
     restated = numbers(allowed)
-    if context is not None:
-        restated -= identifiers(allowed) - numbers(normalize(context).lower())
+    if ctx is not None:
+        restated -= identifiers(allowed) - numbers(ctx)
     if not numbers(sentence) <= src_numbers | restated:
         return False
     src_tokens = _name_tokens(src)
@@ -105,8 +106,7 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
     # A month the question names may be restated, like its numbers, where the chunk has it.
-    restated_months = allowed_tokens if context is None else allowed_tokens & _name_tokens(
-        normalize(context).lower())
+    restated_months = allowed_tokens if ctx is None else allowed_tokens & _name_tokens(ctx)
     return all(month.lower() in src_tokens | restated_months
                for month in _MONTHS.findall(sentence))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
@@ -87,14 +88,17 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-def content_terms(text: str) -> list[str]:
-    """Stemmed tokens without stopwords and question words, in order (duplicates kept)."""
-    out = []
+def _content_tokens(text: str) -> Iterator[str]:
+    """Tokens without possessive, stopwords, question words and single letters, in order."""
     for token in tokens(text):
         token = token.removesuffix("'s")
         if token and token not in STOPWORDS and token not in QUESTION_WORDS and len(token) > 1:
-            out.append(stem(token))
-    return out
+            yield token
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed tokens without stopwords and question words, in order (duplicates kept)."""
+    return [stem(token) for token in _content_tokens(text)]
 
 
 @lru_cache(maxsize=4096)
@@ -113,14 +117,7 @@ def new_terms(text: str, asked: str) -> set[str]:
     "animal".
     """
     asked_stems = {s for t in tokens(asked) for s in _lemma_stems(t.removesuffix("'s"))}
-    out = set()
-    for token in tokens(text):
-        token = token.removesuffix("'s")
-        if not token or token in STOPWORDS or token in QUESTION_WORDS or len(token) < 2:
-            continue
-        if not _lemma_stems(token) & asked_stems:
-            out.add(stem(token))
-    return out
+    return {stem(t) for t in _content_tokens(text) if not _lemma_stems(t) & asked_stems}
 
 
 MONTH_NAMES = (

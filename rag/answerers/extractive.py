@@ -23,10 +23,6 @@ def _same_story(a: Evidence, b: Evidence) -> bool:
     return a.doc_id == b.doc_id or (a.group is not None and a.group == b.group)
 
 
-def _strip(sentence: str) -> str:
-    return sentence.strip().rstrip()
-
-
 def effective_date(item: Evidence) -> str | None:
     """A chunk's publish date, or the latest date of its dated duplicates."""
     return item.effective_date()
