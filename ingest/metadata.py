@@ -118,8 +118,13 @@ def extract_date(text: str, head_lines: int = 15) -> tuple[str | None, str]:
     return None, text
 
 
+# A dateline ends where the story starts: "New York CNN —", "LONDON (Reuters) -".
+_DATELINE = re.compile(r"\s[—–-]{1,2}$")
+
+
 def extract_title(text: str, head_lines: int = 8) -> str | None:
-    """The first headline-like line near the top: 4 to 25 words, not a sentence, not a date."""
+    """The first headline-like line near the top: 4 to 25 words, not a sentence, a date or a
+    dateline."""
     seen = 0
     for line in text.splitlines():
         stripped = line.strip().lstrip("#").strip()
@@ -129,6 +134,8 @@ def extract_title(text: str, head_lines: int = 8) -> str | None:
         if seen > head_lines:
             break
         words = stripped.split()
+        if _DATELINE.search(stripped):
+            continue  # "New York CNN —" opens the story; it names a place, not the story
         if 4 <= len(words) <= 25 and not is_sentence(stripped) and not _whole_line_date(stripped):
             return stripped
         if is_sentence(stripped) and len(words) > 25:

@@ -18,9 +18,11 @@ _AUX = re.compile(
     r"^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall|may|might)\b",
     re.IGNORECASE,
 )
-_RECENCY = re.compile(
+# Words that ask for the newest state of things: retrieval prefers recent sources for them and
+# answers put the newest report first.
+RECENCY = re.compile(
     r"\b(latest|now|currently|current|recent|recently|newest|most recent|still|today|as of|"
-    r"at present|these days)\b",
+    r"at present|these days|so far|yet)\b",
     re.IGNORECASE,
 )
 
@@ -187,7 +189,7 @@ def parse(text: str, context: str | None = None) -> Question:
         text=text,
         terms=terms,
         answer_type=answer_type(core),
-        wants_recent=bool(_RECENCY.search(text)),
+        wants_recent=bool(RECENCY.search(text)),
         names=names(text),
         surface=surface,
         focus=focus,

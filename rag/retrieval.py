@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from ingest.dedup import shingles
 
 from .embeddings import Embedder
 from .injection import withhold_instructions
+from .question import RECENCY
 from .store import Store, StoredChunk, date_int
 from .text import sentence_spans
 from .types import Evidence, Source
@@ -26,11 +26,6 @@ from .types import Evidence, Source
 log = logging.getLogger(__name__)
 
 RRF_K = 60
-RECENCY_CUES = re.compile(
-    r"\b(latest|now|currently|current|recent|recently|most recent|newest|still|today|"
-    r"as of|these days|at present|so far|yet)\b",
-    re.IGNORECASE,
-)
 RECENCY_HALF_LIFE_DAYS = 30.0
 DUPLICATE_CONTAINMENT = 0.5  # share of 3-word shingles two chunks have in common
 DUPLICATE_COSINE = 0.93  # embedding similarity of two chunks telling the same thing
@@ -227,7 +222,7 @@ class Retriever:
         weight = self.recency_weight
         if not weight or not fused:
             return
-        if RECENCY_CUES.search(question):
+        if RECENCY.search(question):
             weight *= 3
         days = {cid: _parse_day(chunks[cid].metadata.get("published")) for cid in fused}
         known = [d for d in days.values() if d]

@@ -43,3 +43,9 @@ def test_title_is_first_headline_not_a_sentence() -> None:
     text = "Iran and Russia close to a new treaty – Moscow\n\nMoscow and Tehran are working on it."
     assert extract_title(text) == "Iran and Russia close to a new treaty – Moscow"
     assert extract_title("Just one sentence of prose that ends here.") is None
+
+
+def test_a_dateline_is_not_a_title() -> None:
+    text = "New York CNN —\n\nNetflix renews its drama\n\nNetflix announced Sunday that it renewed it."
+    assert extract_title(text) == "Netflix renews its drama"
+    assert extract_title("LONDON (Reuters) -\n\nPrices rose in May, the office said.") is None
