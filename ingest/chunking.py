@@ -46,6 +46,18 @@ def section_label(text: str, start: int,
     return labels[i - 1][1] if i else None
 
 
+# A definition-list item on one line: "parallel_uploads: How many files ... The default is 4."
+_TERM = re.compile(r"\s*([\w.`-]{2,40}):\s")
+
+
+def definition_term(text: str, start: int) -> str | None:
+    """The term a sentence at `start` goes on defining, when it continues a one-line definition
+    ("The default is 4." after "parallel_uploads: How many files are uploaded at once.")."""
+    line = text.rfind("\n", 0, start) + 1
+    term = _TERM.match(text, line)
+    return term.group(1) if term and term.end() <= start else None
+
+
 class Chunker:
     """Splits documents into sentence-aligned chunks of at most `chunk_size` tokens.
 

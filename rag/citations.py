@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest import section_label
+from ingest import definition_term, section_label
 
 from .embeddings import Embedder
 from .text import (
@@ -154,7 +154,9 @@ class CitationChecker:
         spans = sentence_spans(evidence.text)
         if not spans:
             return Check(False, "", 0.0)
+        # A sentence that goes on defining a term is read with it, as the reader was shown it.
         pieces = [evidence.text[a:b] for a, b in spans]
+        terms_of = [definition_term(evidence.text, a) or "" for a, _ in spans]
         terms = new_terms(sentence, question)
         # A sentence that only restates the question's words around a new number or name ("The
         # default zstd level is 3") is backed when its numbers and names stand in the quote
@@ -167,14 +169,15 @@ class CitationChecker:
         for i, piece in enumerate(pieces):
             window = " ".join(pieces[max(0, i - 1) : i + 2])
             cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
-            here = len(terms & set(content_terms(piece))) / max(len(terms), 1)
+            here = len(terms & set(content_terms(f"{terms_of[i]} {piece}"))) / max(len(terms), 1)
             cov = 0.5 * cov + 0.5 * here
             if cov > best_cov:
                 best_i, best_cov = i, cov
         quote = pieces[best_i]
         # A sentence is read with its neighbours and its section's label ("missing_docs" above
         # "This lint is allowed by default. It detects items missing documentation.").
-        label = section_label(evidence.text, spans[best_i][0]) or evidence.section or ""
+        label = terms_of[best_i] or section_label(evidence.text, spans[best_i][0]) or \
+            evidence.section or ""
         window = " ".join([label, *pieces[max(0, best_i - 1) : best_i + 2]])
         if normalize(sentence).lower() in normalize(evidence.text).lower():
             return Check(True, _exact_quote(sentence, evidence.text, quote), 1.0)

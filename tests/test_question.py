@@ -75,6 +75,28 @@ def test_an_answer_that_points_back_brings_its_antecedent() -> None:
         assert shown.startswith("missing_docs: ") and shown.endswith(sentence)
 
 
+def test_a_sentence_continuing_a_definition_names_the_term() -> None:
+    from rag.answerers.base import in_context
+    from rag.support import Candidate
+    from rag.types import Evidence
+
+    text = ("Options\nexclude: Files never backed up.\nparallel_uploads: How many files are "
+            "uploaded at the same time. The default is 4 and the maximum is 32.\n"
+            "The default is 0, which means no limit.")
+    evidence = [Evidence(chunk_id="c", doc_id="d", text=text, source="configuration.html")]
+    start = text.index("The default is 4")
+    end = text.index("32.") + 3
+    assert in_context(Candidate(0, text[start:end], start, end), evidence) == (
+        "parallel_uploads: The default is 4 and the maximum is 32.")
+    first = text.index("parallel_uploads")
+    line = "parallel_uploads: How many files are uploaded at the same time."
+    assert in_context(Candidate(0, line, first, first + len(line)), evidence) == line, (
+        "the term is already on show")
+    alone = text.index("The default is 0")
+    assert in_context(Candidate(0, text[alone:], alone, len(text)), evidence) == text[alone:], (
+        "a line of its own is no definition")
+
+
 def test_sentence_splitting_respects_abbreviations() -> None:
     assert sentences("Mr. Putin met Dr. Raisi in Jan. 2022. They agreed! Was it U.S. policy? Yes.") \
         == ["Mr. Putin met Dr. Raisi in Jan. 2022.", "They agreed!", "Was it U.S. policy?", "Yes."]

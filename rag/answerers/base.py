@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ingest import section_label
+from ingest import definition_term, section_label
 
 from ..question import Question
 from ..support import Candidate
@@ -61,11 +61,15 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
     """A sentence with what it points back to, for showing it alone: the sentence before it in
     its paragraph ("It reports unknown options ..." needs "After editing, run tide config
     check."), and when that still points back, its section's label ("missing_docs: This lint is
-    allowed by default. It detects items missing documentation.")."""
+    allowed by default. It detects items missing documentation."). A sentence that goes on
+    defining a term is shown with the term ("parallel_uploads: The default is 4.")."""
     sentence = cand.sentence.strip()
+    text = evidence[cand.index].text
+    term = definition_term(text, cand.start)
+    if term:
+        return f"{term}: {sentence}"
     if not _ANAPHORA.match(sentence):
         return sentence
-    text = evidence[cand.index].text
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
     if before and "\n\n" not in text[before[-1][1]:cand.start]:
         a, b = before[-1]
