@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rag import Answer, Assistant, Settings
@@ -42,8 +43,18 @@ def eval_settings(base: Settings, dataset: Dataset) -> Settings:
 
 
 def ingest_corpus(assistant: Assistant, dataset: Dataset) -> float:
+    """Make the dataset's collection hold its corpus and nothing else; return the seconds taken.
+
+    Documents ingested from the corpus at another path (another checkout of the project, an old
+    cache) would otherwise answer beside it and renumber the sources the reader is shown.
+    """
     started = time.perf_counter()
     assistant.ingest([dataset.corpus], prune=True)
+    root = Path(dataset.corpus).resolve()
+    for doc_id, record in assistant.store.registry(fresh=True).items():
+        path = Path(str(record.get("path") or "/"))
+        if path != root and root not in path.parents:
+            assistant.delete(doc_id)
     return time.perf_counter() - started
 
 

@@ -195,3 +195,22 @@ def test_the_rustdoc_set_is_validation_only_and_says_what_it_needs(tmp_path: Pat
         return
     sources = {s for i in items for s in i.sources}
     assert all((dataset.corpus / s).is_file() for s in sources)
+
+
+def test_an_eval_collection_holds_its_corpus_and_nothing_else(make_assistant,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path) -> None:
+    """The same corpus ingested from another checkout must not answer beside this one."""
+    from evals.datasets import Dataset
+    from evals.runner import ingest_corpus
+
+    old, new = tmp_path / "old-checkout", tmp_path / "checkout"
+    for folder in (old, new):
+        folder.mkdir()
+        (folder / "bridge.txt").write_text("The bridge opened in May 2021. Mayor Ana Ruiz cut "
+                                           "the ribbon in front of two thousand people.")
+    (old / "harbour.txt").write_text("The harbour reopened in June after a long repair.")
+    assistant = make_assistant(collection="eval_town")
+    assistant.ingest([old])
+    ingest_corpus(assistant, Dataset("town", [], new))
+    paths = {r.get("path") for r in assistant.store.registry(fresh=True).values()}
+    assert paths == {str((new / "bridge.txt").resolve())}
