@@ -51,11 +51,17 @@ def ingest_corpus(assistant: Assistant, dataset: Dataset) -> float:
     started = time.perf_counter()
     assistant.ingest([dataset.corpus], prune=True)
     root = Path(dataset.corpus).resolve()
-    for doc_id, record in assistant.store.registry(fresh=True).items():
-        path = Path(str(record.get("path") or "/"))
-        if path != root and root not in path.parents:
-            assistant.delete(doc_id)
+    strays = [doc_id for doc_id, record in assistant.store.registry(fresh=True).items()
+              if not _inside(Path(str(record.get("path") or "/")), root)]
+    for doc_id in strays:
+        assistant.store.delete_document(doc_id)
+    if strays:
+        assistant.indexer.regroup()  # once, not per document
     return time.perf_counter() - started
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list[str],
