@@ -154,8 +154,10 @@ class CitationChecker:
         spans = sentence_spans(evidence.text)
         if not spans:
             return Check(False, "", 0.0)
-        # A sentence that goes on defining a term is read with it, as the reader was shown it.
         pieces = [evidence.text[a:b] for a, b in spans]
+        # A sentence that goes on defining a term is read with it, as the reader was shown it.
+        # A piece without a word ("10 | | /// ```", a code line's number) states nothing.
+        worded = [any(ch.isalpha() for ch in piece) for piece in pieces]
         terms_of = [definition_term(evidence.text, a) or "" for a, _ in spans]
         terms = new_terms(sentence, question)
         # A sentence that only restates the question's words around a new number or name ("The
@@ -167,12 +169,16 @@ class CitationChecker:
             terms = set(content_terms(sentence))
         best_i, best_cov = 0, -1.0
         for i, piece in enumerate(pieces):
+            if not worded[i]:
+                continue
             window = " ".join(pieces[max(0, i - 1) : i + 2])
             cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
             here = len(terms & set(content_terms(f"{terms_of[i]} {piece}"))) / max(len(terms), 1)
             cov = 0.5 * cov + 0.5 * here
             if cov > best_cov:
                 best_i, best_cov = i, cov
+        if best_cov < 0:
+            return Check(False, "", 0.0)
         quote = pieces[best_i]
         # A sentence is read with its neighbours and its section's label ("missing_docs" above
         # "This lint is allowed by default. It detects items missing documentation.").
@@ -202,7 +208,8 @@ class CitationChecker:
         for j in np.argsort(-sims):
             if float(sims[j]) < PARAPHRASE_COSINE:
                 break
-            if facts_supported(sentence, f"{evidence.title or ''}\n{pieces[j]}", question, whole):
+            if worded[j] and facts_supported(sentence, f"{evidence.title or ''}\n{pieces[j]}",
+                                             question, whole):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
 

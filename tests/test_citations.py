@@ -146,3 +146,18 @@ def test_a_sentence_is_read_with_the_term_it_goes_on_defining(embedder) -> None:
     wrong, _, _ = checker.verify("parallel_uploads: The default is 0 [1].", item,
                                  "What is the default of parallel_uploads?")
     assert wrong == ""
+
+
+def test_a_line_without_words_backs_nothing(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A compiler message's line number ("10 | | /// ```") is no count of anything."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="lints.html", text=(
+        "Lints\n\nwarning: missing code example in this documentation\n"
+        "10 | | /// ```\n= note: the lint level is defined here\n\n"
+        "Clippy is a collection of lints that catch common mistakes."))]
+    checker = CitationChecker(embedder)
+    text, _, flagged = checker.verify("There are 10 lints provided by clippy [1].", item,
+                                      "How many lints does clippy provide?")
+    assert text == "" and flagged
+    text, _, _ = checker.verify("Clippy is a collection of lints [1].", item,
+                                "What is clippy?")
+    assert "collection of lints" in text
