@@ -34,12 +34,14 @@ class AnswerPolicy:
         answer at all. It cannot when it lacks the kind of answer asked for (a date for "when",
         a quantity for "how many"), says nothing beyond the question's own words, comes from
         evidence that never states what the question identifies by number ("When will version
-        3.0 ...": `text.identifiers`), misses the noun a question requires ("population" in "What is the population of Tehran?"), or
-        misses question words the collection never mentions, unless it holds the asked-for
-        kind of answer (a date vouches for a paraphrase: "draft" ~ "develop").
+        3.0 ...": `text.identifiers`), misses the noun a question requires ("population" in
+        "What is the population of Tehran?"), or misses question words the collection never
+        mentions, unless it holds the asked-for kind of answer (a date vouches for a
+        paraphrase: "draft" ~ "develop").
 
         These gates were measured against a probability threshold alone on the dev halves
-        (`evals/fit.py`): without them, real unanswerable questions were answered.
+        (`evals/fit.py`), and each switched off in turn on dev and held-out (docs/evals.md,
+        session 7): without them, real unanswerable questions were answered.
         """
         if not (cand.novel and cand.typed and cand.focus_ok and cand.numbers_ok):
             return 0.0
