@@ -24,6 +24,8 @@ def test_containment_is_on_word_boundaries() -> None:
     assert m.contains("In January 2022 they agreed.", "January 2022")
     assert not m.contains("In January 2023 they agreed.", "January 2022")
     assert not m.contains("anything", "")
+    assert m.contains("• <MIME>/globs2 (names to MIME types)", "globs2")  # a path's parts
+    assert not m.contains("the globs2file", "globs2")
 
 
 def test_list_answers_need_every_item() -> None:
