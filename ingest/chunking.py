@@ -58,6 +58,22 @@ def definition_term(text: str, start: int) -> str | None:
     return term.group(1) if term and term.end() <= start else None
 
 
+DEFINITION_MAX = 300  # characters: a longer "term: ..." line is a paragraph, read by sentences
+
+
+def definitions(text: str) -> list[tuple[int, int]]:
+    """Spans of the short one-line definitions of a text ("parallel_uploads: How many files
+    are uploaded at the same time. The default is 4 and the maximum is 32."): one entry of a
+    definition list or table, which reads as one unit although it may hold several sentences."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) <= DEFINITION_MAX and _TERM.match(line):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
 class Chunker:
     """Splits documents into sentence-aligned chunks of at most `chunk_size` tokens.
 

@@ -167,7 +167,8 @@ def parse(text: str, context: str | None = None) -> Question:
     scene = _SCENE.search(text)
     cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
     marker_spans = [m.span() for m in _MARKER_PHRASE.finditer(text)]
-    for match in re.finditer(r"[\w'’-]+", text):
+    # Numbers whole ("21,000", "2.2.0"), as sentences and the BM25 index read them.
+    for match in re.finditer(r"\d+(?:[.,]\d+)+|[\w'’-]+", text):
         word = match.group(0)
         if any(a <= match.start() < b for a, b in marker_spans):
             continue

@@ -31,12 +31,19 @@ DUPLICATE_CONTAINMENT = 0.5  # share of 3-word shingles two chunks have in commo
 DUPLICATE_COSINE = 0.93  # embedding similarity of two chunks telling the same thing
 
 
+# Words of two or more characters (bm25s's default), plus what it drops: numbers with a point
+# or comma kept whole ("2.2.0", "4,000", as the sentence scorer reads them) and lone digits
+# ("exit code 4").
+BM25_TOKEN = r"(?u)\d+(?:[.,]\d+)+|\b\w\w+\b|\b\d\b"
+
+
 def _bm25_tokenize(texts: list[str]) -> Any:
     import bm25s
 
     from .text import _stemmer
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False,
+                          token_pattern=BM25_TOKEN)
 
 
 class Bm25Index:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
+
+from ingest import definitions
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "cmdr",
@@ -36,7 +39,23 @@ def normalize(text: str) -> str:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of a text (abbreviation-aware, newlines end sentences)."""
+    """Character spans of the sentences of a text (abbreviation-aware, newlines end sentences);
+    a short one-line definition ("term: what it is. Its default.") is one span, read whole."""
+    spans = _sentence_spans(text)
+    entries = definitions(text) if ":" in text else []
+    if not entries:
+        return spans
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        i = bisect.bisect_right(entries, (a, len(text))) - 1
+        if merged and i >= 0 and entries[i][0] <= merged[-1][0] and b <= entries[i][1]:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _END.finditer(text):
@@ -92,7 +111,9 @@ def _content_tokens(text: str) -> Iterator[str]:
     """Tokens without possessive, stopwords, question words and single letters, in order."""
     for token in tokens(text):
         token = token.removesuffix("'s")
-        if token and token not in STOPWORDS and token not in QUESTION_WORDS and len(token) > 1:
+        # A lone digit is kept ("exit code 4", "step 3"); a lone letter is not.
+        if token and token not in STOPWORDS and token not in QUESTION_WORDS and (
+                len(token) > 1 or token.isdigit()):
             yield token
 
 

@@ -132,8 +132,8 @@ def test_possessives_and_inflections_restate_the_source_and_question(embedder) -
 
 
 def test_a_sentence_is_read_with_the_term_it_goes_on_defining(embedder) -> None:  # type: ignore[no-untyped-def]
-    """"The default is 4" under "parallel_uploads:" backs what the reader was shown; the
-    neighbouring option's default does not."""
+    """"The default is 4" under "parallel_uploads:" backs what the reader was shown, quoted as
+    the whole definition; the neighbouring option's default does not."""
     item = [Evidence(chunk_id="c1", doc_id="d1", source="configuration.html", text=(
         "Options\nbandwidth_limit: The most upload bandwidth a backup may use. The default is 0.\n"
         "parallel_uploads: How many files are uploaded at the same time. The default is 4 and "
@@ -142,7 +142,8 @@ def test_a_sentence_is_read_with_the_term_it_goes_on_defining(embedder) -> None:
     text, citations, flagged = checker.verify(
         "parallel_uploads: The default is 4 and the maximum is 32 [1].", item,
         "And what is its maximum?")
-    assert "32" in text and citations[0].quote.startswith("The default is 4") and not flagged
+    assert "32" in text and citations[0].quote.startswith("parallel_uploads: How many")
+    assert citations[0].quote.endswith("maximum is 32.") and not flagged
     wrong, _, _ = checker.verify("parallel_uploads: The default is 0 [1].", item,
                                  "What is the default of parallel_uploads?")
     assert wrong == ""

@@ -35,7 +35,7 @@ def test_html_paragraphs_are_whole_whatever_the_source_line_breaks(tmp_path: Pat
     said = sentences(doc.text)
     assert ("Some systems, notably Windows systems, do not have an IANA database available, and "
             "so for them the tzdata package is installed as a fallback.") in said
-    assert "retention_days: How many days a snapshot is kept." in said
+    assert "retention_days: How many days a snapshot is kept. The default is 30." in said
     assert "tide backup ~/Documents" in said and "tide prune" in said, "code keeps its lines"
     assert "Code: 4; Meaning: Locked." in said, "a row names its columns"
     assert doc.published is None, "a copyright year is no publish date"
@@ -65,3 +65,4 @@ def test_unwrap_keeps_short_lines_lists_and_headings() -> None:
     assert out[1].startswith("This paragraph") and out[1].endswith("does in a PDF.")
     assert out[2:4] == ["- a list item", "- another item"]
     assert "S3-compatible gateways" in out[4]
+

@@ -97,6 +97,17 @@ def test_a_sentence_continuing_a_definition_names_the_term() -> None:
         "a line of its own is no definition")
 
 
+def test_a_short_definition_is_read_whole() -> None:
+    """One entry of a definition list or table is one unit: its second sentence ("The default
+    is 4") means nothing without its first, and a question matches the first."""
+    entry = ("parallel_uploads: How many files are uploaded at the same time. The default is 4 "
+             "and the maximum is 32.")
+    assert sentences(f"Options\n{entry}\nAn ordinary line. And another.") == [
+        "Options", entry, "An ordinary line.", "And another."]
+    long_entry = "Note: " + " ".join(["This sentence is one of many in a long note."] * 8)
+    assert len(sentences(long_entry)) == 8, "a long paragraph that opens with a label is prose"
+
+
 def test_sentence_splitting_respects_abbreviations() -> None:
     assert sentences("Mr. Putin met Dr. Raisi in Jan. 2022. They agreed! Was it U.S. policy? Yes.") \
         == ["Mr. Putin met Dr. Raisi in Jan. 2022.", "They agreed!", "Was it U.S. policy?", "Yes."]
