@@ -23,12 +23,12 @@ def normalize_answer(text: str) -> str:
     """SQuAD-style normalisation: lower case, no punctuation or articles, folded whitespace.
 
     Unicode is NFKC-normalised and curly quotes/dashes straightened first, and hyphens become
-    spaces, so "Su-35" matches "Su 35" and "five-hour" matches "five hour"; so do slashes (the
-    path "<MIME>/globs2" names "globs2"); counts up to twenty become digits, so "six months"
-    matches "6".
+    spaces, so "Su-35" matches "Su 35" and "five-hour" matches "five hour"; so do slashes and
+    colons (the path "<MIME>/globs2" names "globs2", "ErrorKind::NotFound" names "NotFound");
+    counts up to twenty become digits, so "six months" matches "6".
     """
     text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).lower()
-    text = text.replace("-", " ").replace("/", " ")
+    text = re.sub(r"[-/:]", " ", text)
     text = "".join(ch for ch in text if ch not in _PUNCT)
     text = _ARTICLES.sub(" ", text)
     text = _COUNT_WORD.sub(lambda m: _COUNTS[m.group(1)], text)
