@@ -44,6 +44,13 @@ def html_blocks(xml: str) -> str:
     return "\n\n".join(b for b in blocks if b.strip())
 
 
+def first_heading(xml: str) -> str | None:
+    """The first heading of trafilatura's XML output, or None."""
+    root = ElementTree.fromstring(xml)
+    head = next(root.iter("head"), None)
+    return (_flat(head) or None) if head is not None else None
+
+
 def _table_text(element: ElementTree.Element) -> str:
     """One line per row; under a header row each cell is named by its column
     ("Platform: macOS; Minimum version: 12 (Monterey)"), so a row answers on its own."""
@@ -81,13 +88,33 @@ def _list_text(element: ElementTree.Element) -> str:
     return "\n".join(lines)
 
 
+_FRAGMENT = re.compile(r"([A-Za-z]+)-$")
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _join_hyphenated(current: str, line: str) -> str:
+    """Join a line broken after a hyphen: a word the typesetter split ("contain-" + "ing") is
+    made whole when the joined form is an English word; a compound keeps its hyphen
+    ("S3-compatible", "null-terminated")."""
+    fragment, first = _FRAGMENT.search(current), _FIRST_WORD.match(line)
+    if fragment and first and _is_word((fragment.group(1) + first.group(0)).lower()):
+        return current[:-1] + line
+    return current + line
+
+
+def _is_word(word: str) -> bool:
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word))
+
+
 def unwrap_lines(text: str) -> str:
     """Join the printed lines of a page back into paragraphs.
 
     A line that runs (nearly) to the right margin was wrapped there: it continues on the next
     line. A short line ends its paragraph; so does a line before a list item, and a short line
     without final punctuation (a heading) stands alone. "S3-" at the margin joins "compatible"
-    without a space.
+    without a space; "contain-" joins "ing" without the hyphen.
     """
     lines = [line.rstrip() for line in text.split("\n")]
     lengths = sorted(len(line) for line in lines if line.strip())
@@ -116,7 +143,7 @@ def unwrap_lines(text: str) -> str:
         if not current:
             current = stripped
         elif current.endswith("-") and current[-2:-1].isalnum() and stripped[:1].isalnum():
-            current += stripped
+            current = _join_hyphenated(current, stripped)
         else:
             current += " " + stripped
         wrapped = len(line) >= 0.8 * width and not heading

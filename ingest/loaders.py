@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .layout import html_blocks, unwrap_lines
+from .layout import first_heading, html_blocks, unwrap_lines
 from .types import Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -268,7 +268,29 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
         doc.published = meta.date or None
         doc.url = meta.url or None
         doc.outlet = meta.sitename or None
+    doc.title = _page_name(html, xml, doc.title) or doc.title
     return [doc]
+
+
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _page_name(html: str, xml: str | None, found: str | None) -> str | None:
+    """The main text's first heading, when the page's <title> names the page that way ("Data
+    Types" in "Data Types - The Rust Programming Language") or does not name it the way the
+    title found elsewhere does. Generated documentation repeats a site-wide heading on every
+    page ("The Rust Programming Language" in the menu, "Keyboard shortcuts" in a help dialog),
+    which is what metadata extraction then takes for each page's title."""
+    tag = _TITLE_TAG.search(html)
+    heading = first_heading(xml) if xml else None
+    if not tag or not heading or len(heading.split()) > 15:
+        return None
+    import html as html_lib
+
+    page = " ".join(html_lib.unescape(tag.group(1)).split()).casefold()
+    if heading.casefold() in page or (found and found.casefold() not in page):
+        return heading
+    return None
 
 
 def _pdf_date(value: object) -> str | None:
@@ -279,7 +301,12 @@ def _pdf_date(value: object) -> str | None:
     return None
 
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+# "12", "Page 3 of 10", and the roman numbers of front matter ("iv").
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$|^\s*(?-i:[ivx]{1,5})\s*$", re.IGNORECASE)
+# A table of contents or index entry: a dot leader to the page number ("Naming . . . . . 2").
+# Its words would draw a search to a page that answers nothing.
+_DOT_LEADER = re.compile(r"(?:\. ){5,}|\.{8,}")
 
 
 def _running_lines(pages: list[str]) -> set[str]:
@@ -315,7 +342,8 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
         running = _running_lines([t for _, t in raw_pages])
         for number, raw_text in raw_pages:
             kept = [line for line in raw_text.split("\n")
-                    if line.strip() not in running and not _PAGE_NUMBER.match(line)]
+                    if line.strip() not in running and not _PAGE_NUMBER.match(line)
+                    and not _DOT_LEADER.search(line)]
             page_text = unwrap_lines("\n".join(kept).strip())
             if not page_text:
                 continue

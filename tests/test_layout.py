@@ -66,3 +66,13 @@ def test_unwrap_keeps_short_lines_lists_and_headings() -> None:
     assert out[2:4] == ["- a list item", "- another item"]
     assert "S3-compatible gateways" in out[4]
 
+
+def test_a_word_split_at_the_margin_is_made_whole() -> None:
+    """"contain-" + "ing" was "contain-ing" in every quote and two terms in the index; a
+    compound broken at its hyphen keeps it."""
+    text = ("The function returns a pointer to the newly allocated structure contain-\n"
+            "ing the decoded fields, which the caller must free with the matching null-\n"
+            "terminated helper, and it reports an error description otherwise, as before.")
+    out = unwrap_lines(text)
+    assert "allocated structure containing the decoded" in out
+    assert "matching null-terminated helper" in out

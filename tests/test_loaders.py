@@ -221,3 +221,51 @@ def test_decompression_bombs_are_skipped_with_a_reason(tmp_path: Path, monkeypat
     monkeypatch.setattr(loaders, "MAX_TEXT_CHARS", 20)
     _, skipped = load([tmp_path / "long.pdf"])
     assert "characters" in skipped["long.pdf"]
+
+
+def test_a_generated_doc_page_is_titled_by_its_own_heading(tmp_path: Path) -> None:
+    """Documentation generators repeat a site-wide heading on every page (the book's name in
+    the menu, a help dialog's "Keyboard shortcuts"); the page's <title> and its main heading
+    say which page it is."""
+    menu = ('<nav><h1 class="menu-title">The Tide Book</h1><ul><li><a href="a.html">Install</a>'
+            '</li></ul></nav>')
+    help_dialog = ('<div id="help-container"><div id="help-popup"><h2 class="help-title">Keyboard '
+                   'shortcuts</h2><div><p>Press <kbd>S</kbd> to search the book</p></div></div></div>')
+    body = ("<p>Tidewater keeps every snapshot encrypted, and each option below can be changed in "
+            "the configuration file before the first backup is made.</p>" * 3)
+    (tmp_path / "data-types.html").write_text(
+        f"<html><head><title>Data Types - The Tide Book</title></head><body>{menu}<main>"
+        f"<h1>Data Types</h1>{body}</main></body></html>", encoding="utf-8")
+    (tmp_path / "search.html").write_text(
+        f"<html><head><title>Search - The Tide Book</title></head><body>{help_dialog}{menu}<main>"
+        f"<h1>Searching snapshots</h1>{body}</main></body></html>", encoding="utf-8")
+    (tmp_path / "story.html").write_text(
+        "<html><head><title>Library reopens | Riverside Gazette</title>"
+        '<meta property="og:title" content="Library reopens"></head><body><main>'
+        f"<h2>What changes</h2>{body}</main></body></html>", encoding="utf-8")
+    docs, _ = load([tmp_path])
+    titles = {Path(source).name: found[0].title for source, found in docs.items()}
+    assert titles == {"data-types.html": "Data Types", "search.html": "Searching snapshots",
+                      "story.html": "Library reopens"}
+
+
+def test_a_pdf_table_of_contents_is_not_text(tmp_path: Path) -> None:
+    """Dot-leader entries ("Naming . . . . 2") and roman page numbers say nothing; their words
+    drew searches to the contents page instead of the section."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "manual.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    lines = ["Table of Contents", "1 Introduction . . . . . . . . . . . . . . . . 1",
+             "2 Naming rules ............................... 2", "i"]
+    for n, line in enumerate(lines):
+        c.drawString(72, 760 - 20 * n, line)
+    c.showPage()
+    c.drawString(72, 760, "The naming rules say that every element name is case sensitive.")
+    c.showPage()
+    c.save()
+    docs, _ = load([path])
+    text = next(iter(docs.values()))[0].text
+    assert "every element name is case sensitive" in text
+    assert ". . ." not in text and "....." not in text and "\ni\n" not in f"\n{text}\n"
