@@ -145,34 +145,64 @@ def _realtimeqa(cache: Path, limit: int | None) -> Dataset:
     return Dataset("realtimeqa", items[:limit] if limit else items, folder / "docs")
 
 
-# `rustdoc`: real technical documentation nobody here wrote, found on machines with a Rust
-# toolchain and freedesktop's shared-mime-info (HTML pages of the rustdoc book, MIT/Apache-2.0;
-# a 17-page PDF specification). Copied into the cache, never into the repository.
-RUSTDOC_PAGES = ("what-is-rustdoc.html", "command-line-arguments.html", "lints.html",
-                 "scraped-examples.html", "advanced-features.html",
-                 "write-documentation/documentation-tests.html",
-                 "write-documentation/the-doc-attribute.html",
-                 "write-documentation/what-to-include.html", "read-documentation/search.html")
-MIME_SPEC = Path("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")
+# Validation sets over real technical documentation nobody here wrote, found on this machine:
+# HTML books of a Rust toolchain (MIT/Apache-2.0) and PDF manuals of Debian packages. The
+# files are copied into the cache, never into the repository; every question is held-out.
+RUST_HTML = Path.home() / ".rustup" / "toolchains"
 
 
-def rustdoc_dir(cache: Path) -> Path:
-    """Assemble (once) the rustdoc corpus from this machine's files; return its folder."""
-    out = cache / "rustdoc"
-    books = sorted(Path.home().glob(".rustup/toolchains/*/share/doc/rust/html/rustdoc"))
-    if not books or not MIME_SPEC.is_file():
+@dataclass(frozen=True)
+class MachineCorpus:
+    """Where a validation set's documents lie on a machine, and which of them it reads."""
+
+    book: str  # the toolchain's HTML book folder, under share/doc/rust/html
+    pages: tuple[str, ...]
+    pdf: Path  # the PDF manual of a Debian package
+
+
+MACHINE_CORPORA = {
+    # `rustdoc`: nine pages of the rustdoc book and freedesktop's 17-page MIME specification.
+    "rustdoc": MachineCorpus(
+        "rustdoc",
+        ("what-is-rustdoc.html", "command-line-arguments.html", "lints.html",
+         "scraped-examples.html", "advanced-features.html",
+         "write-documentation/documentation-tests.html",
+         "write-documentation/the-doc-attribute.html",
+         "write-documentation/what-to-include.html", "read-documentation/search.html"),
+        Path("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")),
+    # `rustbook`: six chapters of The Rust Programming Language and the 35-page GNU Libtasn1
+    # manual (GFDL); written after session 8's changes, never tuned on.
+    "rustbook": MachineCorpus(
+        "book",
+        ("ch01-03-hello-cargo.html", "ch03-02-data-types.html", "ch08-03-hash-maps.html",
+         "ch09-02-recoverable-errors-with-result.html", "ch11-02-running-tests.html",
+         "ch14-01-release-profiles.html"),
+        Path("/usr/share/doc/libtasn1-doc/libtasn1.pdf")),
+}
+
+
+def machine_corpus_dir(name: str, cache: Path) -> Path:
+    """Assemble (once) a validation set's corpus from this machine's files; return its folder.
+
+    Raises:
+        DatasetError: the machine lacks the Rust book or the PDF manual (says which).
+    """
+    spec = MACHINE_CORPORA[name]
+    out = cache / name
+    books = sorted(RUST_HTML.glob(f"*/share/doc/rust/html/{spec.book}"))
+    if not books or not spec.pdf.is_file():
         raise DatasetError(
-            "The rustdoc set reads the rustdoc book of a Rust toolchain (~/.rustup/toolchains/"
-            f"*/share/doc/rust/html/rustdoc) and {MIME_SPEC} (Debian package shared-mime-info); "
-            "this machine lacks one of them."
+            f"The {name} set reads the {spec.book} book of a Rust toolchain (~/.rustup/"
+            f"toolchains/*/share/doc/rust/html/{spec.book}) and {spec.pdf} (a Debian "
+            "package's manual); this machine lacks one of them."
         )
     out.mkdir(parents=True, exist_ok=True)
-    for page in RUSTDOC_PAGES:
+    for page in spec.pages:
         target = out / Path(page).name
         if not target.is_file():
             shutil.copyfile(books[-1] / page, target)
-    if not (out / MIME_SPEC.name).is_file():
-        shutil.copyfile(MIME_SPEC, out / MIME_SPEC.name)
+    if not (out / spec.pdf.name).is_file():
+        shutil.copyfile(spec.pdf, out / spec.pdf.name)
     return out
 
 
@@ -187,7 +217,8 @@ def select_split(dataset: Dataset, split: str | None) -> Dataset:
 
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
-    """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rustdoc`) or a gold JSONL
+    """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rustdoc`, `rustbook`) or a
+    gold JSONL
     path plus its corpus.
 
     Raises:
@@ -196,9 +227,10 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     cache = cache or ROOT / ".rag" / "benchmarks"
     if name_or_path == "realtimeqa":
         return _realtimeqa(cache, limit)
-    if name_or_path == "rustdoc":
-        items = load_items(DATASETS / "rustdoc.jsonl")
-        return Dataset("rustdoc", items[:limit] if limit else items, rustdoc_dir(cache))
+    if name_or_path in MACHINE_CORPORA:
+        items = load_items(DATASETS / f"{name_or_path}.jsonl")
+        return Dataset(name_or_path, items[:limit] if limit else items,
+                       machine_corpus_dir(name_or_path, cache))
     if name_or_path in ("news", "example", "techdocs"):
         path = DATASETS / f"{name_or_path}.jsonl"
         folder = {"news": shared_dir() / "corpus" / "news",
@@ -216,8 +248,8 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     path = Path(name_or_path)
     if not path.is_file():
         raise DatasetError(
-            f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa, rustdoc or a "
-            "path to a .jsonl file."
+            f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa, rustdoc, "
+            "rustbook or a path to a .jsonl file."
         )
     if not corpus:
         raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")

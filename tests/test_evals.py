@@ -181,17 +181,19 @@ def test_local_reader_passes_the_techdocs_gate_on_held_out(make_assistant) -> No
     assert gate(result.summary, "techdocs", "local") == []
 
 
-def test_the_rustdoc_set_is_validation_only_and_says_what_it_needs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["rustdoc", "rustbook"])
+def test_the_machine_doc_sets_are_validation_only_and_say_what_they_need(
+        tmp_path: Path, name: str) -> None:
     """Validation only: every item is held-out (nothing is fitted on it)."""
     from evals.datasets import DatasetError
 
-    items = load_items(DATASETS / "rustdoc.jsonl")
+    items = load_items(DATASETS / f"{name}.jsonl")
     assert len(items) >= 30 and {i.split for i in items} == {"heldout"}
     assert sum(not i.answerable for i in items) >= 5
     try:
-        dataset = load_dataset("rustdoc", cache=tmp_path)
+        dataset = load_dataset(name, cache=tmp_path)
     except DatasetError as exc:
-        assert "rustdoc book" in str(exc)  # the machine lacks the documents: it says which
+        assert "book of a Rust toolchain" in str(exc)  # the machine lacks them: it says which
         return
     sources = {s for i in items for s in i.sources}
     assert all((dataset.corpus / s).is_file() for s in sources)
