@@ -9,6 +9,7 @@ to the right one; a sentence no chunk supports is dropped and reported in `Answe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -133,6 +134,10 @@ def quotes_supported(sentence: str, source: str) -> bool:
     return True
 
 
+def _words(terms: Iterable[str]) -> set[str]:
+    return {t for t in terms if not t[:1].isdigit()}
+
+
 @dataclass
 class Check:
     """The outcome of checking one answer sentence against one piece of evidence."""
@@ -159,14 +164,16 @@ class CitationChecker:
         # A piece without a word ("10 | | /// ```", a code line's number) states nothing.
         worded = [any(ch.isalpha() for ch in piece) for piece in pieces]
         terms_of = [definition_term(evidence.text, a) or "" for a, _ in spans]
-        terms = new_terms(sentence, question)
+        # Numbers are no words to find the backing sentence by (they are checked in it below):
+        # "0" in "parallel_uploads: The default is 0" would find the neighbouring option's line.
+        terms = _words(new_terms(sentence, question))
         # A sentence that only restates the question's words around a new number or name ("The
         # default zstd level is 3") is backed when its numbers and names stand in the quote
         # (checked below) and the question's words in the cited chunk, whose heading may carry
         # them ("Version 2.2.0").
         restating = not terms
         if restating:
-            terms = set(content_terms(sentence))
+            terms = _words(content_terms(sentence))
         best_i, best_cov = 0, -1.0
         for i, piece in enumerate(pieces):
             if not worded[i]:
