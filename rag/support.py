@@ -148,13 +148,17 @@ class SentenceScorer:
         unseen = [t for t, w in question.terms.items()
                   if w >= 1.0 and self.doc_freq and not self.doc_freq.get(t)
                   and (t != focus or question.focus_required)]
+        # A name has no synonyms: "HashMap" near "BTreeMap" in word vectors does not answer
+        # for it, so an unseen name must be there literally.
+        unseen_names = {t for t in unseen if question.surface.get(t, t) in question.names}
         typed_question = question.answer_type not in ("any", "yesno")
         asked = set(question.terms)
         for cand, match, own, lit in zip(out, matches, exact, literal, strict=True):
             cand.lexical = _coverage(weights, match)
             cand.focus_ok = (focus is None or not question.focus_required
                              or lit.get(focus, 0.0) >= FOCUS_MATCH)
-            cand.unseen_ok = all(match.get(t, 0.0) >= 0.4 for t in unseen)
+            cand.unseen_ok = all((lit if t in unseen_names else match).get(t, 0.0) >= 0.4
+                                 for t in unseen)
             cand.features = {
                 "lexical": cand.lexical,
                 "semantic": max(cand.semantic, 0.0),

@@ -29,3 +29,18 @@ def test_evidence_that_never_states_the_questions_number_does_not_answer(embedde
 def test_a_year_in_the_question_may_be_implied_by_the_report(embedder) -> None:  # type: ignore[no-untyped-def]
     """"In 2025" is often told as "this year" by a report of that year."""
     assert not _abstains(embedder, "Which compression level became the default in 2025?")
+
+
+def test_a_name_the_collection_never_mentions_has_no_synonym(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Word vectors put "BTreeMap" next to "HashMap"; a sentence about HashMap still says
+    nothing about BTreeMap, whose hashing function the documents never give."""
+    text = ("Hash maps\n\nBy default, HashMap uses a hashing function called SipHash that can "
+            "provide resistance to denial-of-service attacks. You can switch to another hasher.")
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="hash-maps.html")]
+    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    scorer.doc_freq = {"hashmap": 1, "hash": 1, "function": 1, "default": 1, "use": 1}
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    for question, abstains in (("Which hashing function does HashMap use by default?", False),
+                               ("Which hashing function does BTreeMap use by default?", True)):
+        parsed = parse(question)
+        assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
