@@ -6,6 +6,7 @@ import bisect
 import re
 from collections.abc import Callable
 
+from .cleaning import is_sentence
 from .types import Chunk, Document
 
 Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
@@ -56,6 +57,28 @@ def definition_term(text: str, start: int) -> str | None:
     line = text.rfind("\n", 0, start) + 1
     term = _TERM.match(text, line)
     return term.group(1) if term and term.end() <= start else None
+
+
+INTRODUCED_MAX = 300  # characters of a block a sentence ending in a colon is shown with
+
+
+def introduced_block(text: str, end: int) -> str | None:
+    """The short block a sentence ending in a colon at `end` introduces, on one line: the
+    code or settings after "here are the default values for the dev and release profiles:"
+    ("[profile.dev] opt-level = 0 [profile.release] opt-level = 3"), which hold its answer.
+    None when prose follows, or more than `INTRODUCED_MAX` characters of non-prose."""
+    if not text[:end].rstrip().endswith(":"):
+        return None
+    lines: list[str] = []
+    for line in text[end:].split("\n"):
+        if not line.strip():
+            continue
+        if is_sentence(line):
+            break
+        lines.append(line.strip())
+        if sum(len(x) + 1 for x in lines) > INTRODUCED_MAX:
+            return None
+    return " ".join(lines) or None
 
 
 DEFINITION_MAX = 300  # characters: a longer "term: ..." line is a paragraph, read by sentences

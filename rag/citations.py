@@ -197,6 +197,9 @@ class CitationChecker:
         window = " ".join([label, *pieces[max(0, best_i - 1) : best_i + 2]])
         if normalize(sentence).lower() in normalize(evidence.text).lower():
             return Check(True, _exact_quote(sentence, evidence.text, quote), 1.0)
+        verbatim = _verbatim(sentence, evidence.text)
+        if verbatim:  # the source's words across its line breaks ("profiles:\n\nopt-level = 3")
+            return Check(True, verbatim, 1.0)
         # Names, numbers and months must stand in the sentence that backs the claim (with the
         # title), not just somewhere in the chunk: "attacked in Moscow" is not backed by a
         # sentence about Damascus next to one about Moscow.
@@ -290,6 +293,17 @@ def _exact_quote(sentence: str, text: str, fallback: str) -> str:
     low = text.lower()
     pos = low.find(sentence.lower())
     return text[pos : pos + len(sentence)] if pos >= 0 else fallback
+
+
+def _verbatim(sentence: str, text: str) -> str | None:
+    """The span of `text` that says `sentence` word for word, whatever the whitespace between
+    its words and without its closing full stop (one the answer added), or None."""
+    words = sentence.rstrip(".!?").split()
+    if len(words) < 4:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words) + r"(?![\w.,])"
+    found = re.search(pattern, text, re.IGNORECASE)
+    return found.group(0) if found else None
 
 
 def _is_filler(text: str) -> bool:

@@ -178,3 +178,17 @@ def test_the_questions_names_are_restated_only_where_the_chunk_has_them(embedder
                                 item, "Which hashing function does HashMap use by default?")
     assert "SipHash" in text
 
+
+def test_a_quote_may_run_across_the_sources_line_breaks(embedder) -> None:  # type: ignore[no-untyped-def]
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="profiles.html", text=(
+        "Here are the default values for the profiles:\n\n[profile.dev]\nopt-level = 0\n\n"
+        "[profile.release]\nopt-level = 3\n\nMore optimisations take longer to compile."))]
+    checker = CitationChecker(embedder)
+    text, citations, _ = checker.verify(
+        "Here are the default values for the profiles: [profile.dev] opt-level = 0 "
+        "[profile.release] opt-level = 3 [1].", item, "What is the default opt-level?")
+    assert "opt-level = 3" in text and citations[0].quote.endswith("opt-level = 3")
+    wrong, _, _ = checker.verify("Here are the default values for the profiles: [profile.dev] "
+                                 "opt-level = 0 [profile.release] opt-level = 30 [1].", item,
+                                 "What is the default opt-level?")
+    assert wrong == ""

@@ -195,3 +195,21 @@ def test_addition_is_a_word_like_any_other() -> None:
     assert stem("addition") in parse("What was the addition to the museum?").terms
     besides = parse("In addition to trade, what did the treaty cover?")
     assert stem("addition") not in besides.terms and stem("trade") in besides.excluded
+
+
+def test_a_sentence_ending_in_a_colon_brings_the_block_it_introduces() -> None:
+    from rag.answerers.base import in_context
+    from rag.support import Candidate
+    from rag.types import Evidence
+
+    text = ("Here are the default values for the dev and release profiles:\n\nFilename: "
+            "Cargo.toml\n\n[profile.dev]\nopt-level = 0\n\n[profile.release]\nopt-level = 3\n\n"
+            "The opt-level setting controls the number of optimizations Rust applies.")
+    evidence = [Evidence(chunk_id="c", doc_id="d", text=text, source="profiles.html")]
+    end = text.index(":") + 1
+    shown = in_context(Candidate(0, text[:end], 0, end), evidence)
+    assert shown.endswith("profiles: Filename: Cargo.toml [profile.dev] opt-level = 0 "
+                          "[profile.release] opt-level = 3")
+    prose = "He said:\n\nThe treaty will be signed in Moscow next week, officials confirmed."
+    assert in_context(Candidate(0, "He said:", 0, 8), [Evidence(
+        chunk_id="c", doc_id="d", text=prose, source="a.txt")]) == "He said:", "prose is not shown"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ingest import definition_term, section_label
+from ingest import definition_term, introduced_block, section_label
 
 from ..question import Question
 from ..support import Candidate
@@ -62,9 +62,13 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
     its paragraph ("It reports unknown options ..." needs "After editing, run tide config
     check."), and when that still points back, its section's label ("missing_docs: This lint is
     allowed by default. It detects items missing documentation."). A sentence that goes on
-    defining a term is shown with the term ("parallel_uploads: The default is 4.")."""
+    defining a term is shown with the term ("parallel_uploads: The default is 4."), and one
+    that ends in a colon with the short block it introduces (code, settings)."""
     sentence = cand.sentence.strip()
     text = evidence[cand.index].text
+    block = introduced_block(text, cand.end)
+    if block:
+        sentence = f"{sentence} {block}"
     term = definition_term(text, cand.start)
     if term:
         return f"{term}: {sentence}"
