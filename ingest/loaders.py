@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import html as html_lib
 import io
 import json
 import os
@@ -285,8 +286,6 @@ def _page_name(html: str, xml: str | None, found: str | None) -> str | None:
     heading = first_heading(xml) if xml else None
     if not tag or not heading or len(heading.split()) > 15:
         return None
-    import html as html_lib
-
     page = " ".join(html_lib.unescape(tag.group(1)).split()).casefold()
     if heading.casefold() in page or (found and found.casefold() not in page):
         return heading
