@@ -31,10 +31,10 @@ DUPLICATE_CONTAINMENT = 0.5  # share of 3-word shingles two chunks have in commo
 DUPLICATE_COSINE = 0.93  # embedding similarity of two chunks telling the same thing
 
 
-# Words of two or more characters (bm25s's default), plus what it drops: numbers with a point
-# or comma kept whole ("2.2.0", "4,000", as the sentence scorer reads them) and lone digits
-# ("exit code 4").
-BM25_TOKEN = r"(?u)\d+(?:[.,]\d+)+|\b\w\w+\b|\b\d\b"
+# Words of two or more characters (bm25s's default), and numbers with a point or comma kept
+# whole ("2.2.0", "4,000"), as questions and the sentence scorer read them; bm25s's default
+# splits them into pieces and drops the lone digits, so a version was not searchable at all.
+BM25_TOKEN = r"(?u)\d+(?:[.,]\d+)+|\b\w\w+\b"
 
 
 def _bm25_tokenize(texts: list[str]) -> Any:

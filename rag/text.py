@@ -111,9 +111,7 @@ def _content_tokens(text: str) -> Iterator[str]:
     """Tokens without possessive, stopwords, question words and single letters, in order."""
     for token in tokens(text):
         token = token.removesuffix("'s")
-        # A lone digit is kept ("exit code 4", "step 3"); a lone letter is not.
-        if token and token not in STOPWORDS and token not in QUESTION_WORDS and (
-                len(token) > 1 or token.isdigit()):
+        if token and token not in STOPWORDS and token not in QUESTION_WORDS and len(token) > 1:
             yield token
 
 
