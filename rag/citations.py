@@ -88,10 +88,9 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         sentence: the answer sentence.
         source: the evidence text.
         allowed: text whose names may also be used (the question: restating it is fine).
-        context: where the allowed text's identifiers, names and months must appear to be
-            restated (the whole cited chunk): "Version 3.0 will be released ..." is no answer
-            from a changelog that never mentions 3.0, whatever the question asked. None:
-            anywhere.
+        context: where the allowed text's identifiers and months must appear to be restated
+            (the whole cited chunk): "Version 3.0 will be released ..." is no answer from a
+            changelog that never mentions 3.0, whatever the question asked. None: anywhere.
     """
     src = normalize(source).lower()
     src_numbers = numbers(src)
@@ -102,16 +101,14 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
     if not numbers(sentence) <= src_numbers | restated:
         return False
     src_tokens = _name_tokens(src)
-    # The question's names and months may be restated where the chunk has them: "BTreeMap
-    # uses SipHash [1]" is no answer from a chunk about HashMap, whatever the question asked.
     allowed_tokens = _name_tokens(normalize(allowed).lower())
-    if ctx is not None:
-        allowed_tokens &= _name_tokens(ctx)
     for name in names(sentence):
         parts = [p for p in re.split(r"[-']", name) if p]
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
-    return all(month.lower() in src_tokens | allowed_tokens
+    # A month the question names may be restated, like its numbers, where the chunk has it.
+    restated_months = allowed_tokens if ctx is None else allowed_tokens & _name_tokens(ctx)
+    return all(month.lower() in src_tokens | restated_months
                for month in _MONTHS.findall(sentence))
 
 

@@ -164,21 +164,6 @@ def test_a_line_without_words_backs_nothing(embedder) -> None:  # type: ignore[n
     assert "collection of lints" in text
 
 
-def test_the_questions_names_are_restated_only_where_the_chunk_has_them(embedder) -> None:  # type: ignore[no-untyped-def]
-    """A model answering a question about BTreeMap from a chunk about HashMap writes "BTreeMap
-    uses SipHash": the question's name is no licence to state a fact about it."""
-    item = [Evidence(chunk_id="c1", doc_id="d1", source="hash-maps.html", text=(
-        "By default, HashMap uses a hashing function called SipHash that can provide resistance "
-        "to denial-of-service attacks."))]
-    checker = CitationChecker(embedder)
-    text, _, flagged = checker.verify("BTreeMap uses the SipHash hashing function by default [1].",
-                                      item, "Which hashing function does BTreeMap use by default?")
-    assert text == "" and flagged
-    text, _, _ = checker.verify("HashMap uses the SipHash hashing function by default [1].",
-                                item, "Which hashing function does HashMap use by default?")
-    assert "SipHash" in text
-
-
 def test_a_quote_may_run_across_the_sources_line_breaks(embedder) -> None:  # type: ignore[no-untyped-def]
     item = [Evidence(chunk_id="c1", doc_id="d1", source="profiles.html", text=(
         "Here are the default values for the profiles:\n\n[profile.dev]\nopt-level = 0\n\n"
