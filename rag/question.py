@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .text import NUMBER_WORDS, content_terms, has_date, has_number, identifiers, names
+from .text import (
+    NUMBER_WORDS,
+    WHOLE_NUMBER,
+    content_terms,
+    has_date,
+    has_number,
+    identifiers,
+    names,
+)
 
 AnswerType = Literal["date", "number", "person", "place", "reason", "yesno", "any"]
 _REASON = re.compile(
@@ -167,8 +175,7 @@ def parse(text: str, context: str | None = None) -> Question:
     scene = _SCENE.search(text)
     cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
     marker_spans = [m.span() for m in _MARKER_PHRASE.finditer(text)]
-    # Numbers whole ("21,000", "2.2.0"), as sentences and the BM25 index read them.
-    for match in re.finditer(r"\d+(?:[.,]\d+)+|[\w'’-]+", text):
+    for match in re.finditer(rf"{WHOLE_NUMBER}|[\w'’-]+", text):
         word = match.group(0)
         if any(a <= match.start() < b for a, b in marker_spans):
             continue

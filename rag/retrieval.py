@@ -20,7 +20,7 @@ from .embeddings import Embedder
 from .injection import withhold_instructions
 from .question import RECENCY
 from .store import Store, StoredChunk, date_int
-from .text import sentence_spans
+from .text import WHOLE_NUMBER, sentence_spans
 from .types import Evidence, Source
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ DUPLICATE_COSINE = 0.93  # embedding similarity of two chunks telling the same t
 # Words of two or more characters (bm25s's default), and numbers with a point or comma kept
 # whole ("2.2.0", "4,000"), as questions and the sentence scorer read them; bm25s's default
 # splits them into pieces and drops the lone digits, so a version was not searchable at all.
-BM25_TOKEN = r"(?u)\d+(?:[.,]\d+)+|\b\w\w+\b"
+BM25_TOKEN = rf"(?u){WHOLE_NUMBER}|\b\w\w+\b"
 
 
 def _bm25_tokenize(texts: list[str]) -> Any:

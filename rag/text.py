@@ -25,7 +25,10 @@ STOPWORDS = frozenset(
 )
 QUESTION_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’]*|\d+(?:[.,]\d+)*%?")
+# A number with a point or comma is one token ("21,000", "2.2.0") for the sentence scorer,
+# question parsing and the BM25 index alike.
+WHOLE_NUMBER = r"\d+(?:[.,]\d+)+"
+_TOKEN = re.compile(rf"[A-Za-z][A-Za-z0-9'’]*|{WHOLE_NUMBER}%?|\d+%?")
 
 
 _STRAIGHT = {ord(k): v for k, v in {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
