@@ -44,8 +44,9 @@ def html_blocks(xml: str) -> str:
     return "\n\n".join(b for b in blocks if b.strip())
 
 
-def first_heading(xml: str) -> str | None:
-    """The first heading of trafilatura's XML output, or None."""
+def xml_heading(xml: str) -> str | None:
+    """The first heading of trafilatura's XML output, or None (`metadata.first_heading` is
+    the Markdown one)."""
     root = ElementTree.fromstring(xml)
     head = next(root.iter("head"), None)
     return (_flat(head) or None) if head is not None else None

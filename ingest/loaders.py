@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .layout import first_heading, html_blocks, unwrap_lines
+from .layout import html_blocks, unwrap_lines, xml_heading
 from .types import Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -283,7 +283,7 @@ def _page_name(html: str, xml: str | None, found: str | None) -> str | None:
     page ("The Rust Programming Language" in the menu, "Keyboard shortcuts" in a help dialog),
     which is what metadata extraction then takes for each page's title."""
     tag = _TITLE_TAG.search(html)
-    heading = first_heading(xml) if xml else None
+    heading = xml_heading(xml) if xml else None
     if not tag or not heading or len(heading.split()) > 15:
         return None
     page = " ".join(html_lib.unescape(tag.group(1)).split()).casefold()
