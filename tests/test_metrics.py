@@ -13,6 +13,13 @@ def test_normalisation_handles_unicode_quotes_hyphens_and_articles() -> None:
     assert m.contains("It’s overdue", "it's overdue")
 
 
+def test_a_possessive_names_its_owner() -> None:
+    assert m.contains("Amid demand for Apple’s iPhone 14, shipments slowed.", "Apple")
+    assert m.contains("the United Kingdom's cost of living crisis", "United Kingdom")
+    assert m.contains("Rust performs two’s complement wrapping.", "two's complement wrapping")
+    assert not m.contains("Many apples were sold.", "Apple")
+
+
 def test_small_counts_match_their_digits() -> None:
     assert m.answer_correct("Her detention was extended by six months [1].", ["6"])
     assert m.answer_correct("Uploads run 4 at a time [1].", ["four"])
