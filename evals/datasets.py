@@ -20,6 +20,7 @@ Schema (one JSON object per line of `evals/datasets/<name>.jsonl`):
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -146,8 +147,9 @@ def _realtimeqa(cache: Path, limit: int | None) -> Dataset:
 
 
 # Validation sets over real technical documentation nobody here wrote, found on this machine:
-# HTML books of a Rust toolchain (MIT/Apache-2.0) and PDF manuals of Debian packages. The
-# files are copied into the cache, never into the repository; every question is held-out.
+# HTML books of a Rust toolchain (MIT/Apache-2.0), the Node.js API reference of the nodejs
+# package (MIT) and PDF manuals of Debian packages. The files are copied into the cache, never
+# into the repository; every question is held-out.
 RUST_HTML = Path.home() / ".rustup" / "toolchains"
 
 
@@ -155,15 +157,15 @@ RUST_HTML = Path.home() / ".rustup" / "toolchains"
 class MachineCorpus:
     """Where a validation set's documents lie on a machine, and which of them it reads."""
 
-    book: str  # the toolchain's HTML book folder, under share/doc/rust/html
+    folders: str  # a glob for the folder of HTML pages (the last match is read)
     pages: tuple[str, ...]
-    pdf: Path  # the PDF manual of a Debian package
+    pdf: Path | None = None  # the PDF manual of a Debian package
 
 
 MACHINE_CORPORA = {
     # `rustdoc`: nine pages of the rustdoc book and freedesktop's 17-page MIME specification.
     "rustdoc": MachineCorpus(
-        "rustdoc",
+        f"{RUST_HTML}/*/share/doc/rust/html/rustdoc",
         ("what-is-rustdoc.html", "command-line-arguments.html", "lints.html",
          "scraped-examples.html", "advanced-features.html",
          "write-documentation/documentation-tests.html",
@@ -174,11 +176,18 @@ MACHINE_CORPORA = {
     # manual (GFDL); written in session 8 from the documents alone (docs/evals.md says which
     # changes its misses then suggested).
     "rustbook": MachineCorpus(
-        "book",
+        f"{RUST_HTML}/*/share/doc/rust/html/book",
         ("ch01-03-hello-cargo.html", "ch03-02-data-types.html", "ch08-03-hash-maps.html",
          "ch09-02-recoverable-errors-with-result.html", "ch11-02-running-tests.html",
          "ch14-01-release-profiles.html"),
         Path("/usr/share/doc/libtasn1-doc/libtasn1.pdf")),
+    # `nodedoc`: six pages of the Node.js API reference (another generator: API signatures,
+    # parameter lists, option lists nested in lists, tables of constants); written in session 9
+    # from the documents alone, before any answer was seen.
+    "nodedoc": MachineCorpus(
+        "/usr/share/doc/nodejs/api",
+        ("timers.html", "os.html", "path.html", "querystring.html", "string_decoder.html",
+         "console.html")),
 }
 
 
@@ -186,23 +195,29 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
     """Assemble (once) a validation set's corpus from this machine's files; return its folder.
 
     Raises:
-        DatasetError: the machine lacks the Rust book or the PDF manual (says which).
+        DatasetError: the machine lacks the HTML pages or the PDF manual (says which).
     """
     spec = MACHINE_CORPORA[name]
     out = cache / name
-    books = sorted(RUST_HTML.glob(f"*/share/doc/rust/html/{spec.book}"))
-    if not books or not spec.pdf.is_file():
+    folders = sorted(Path(p) for p in glob.glob(spec.folders))
+    missing = [str(spec.pdf)] if spec.pdf and not spec.pdf.is_file() else []
+    if folders:
+        missing += [page for page in spec.pages if not (folders[-1] / page).is_file()]
+    else:
+        missing.append(spec.folders)
+    if missing:
         raise DatasetError(
-            f"The {name} set reads the {spec.book} book of a Rust toolchain (~/.rustup/"
-            f"toolchains/*/share/doc/rust/html/{spec.book}) and {spec.pdf} (a Debian "
-            "package's manual); this machine lacks one of them."
+            f"The {name} set reads documentation installed on the machine it was written on; "
+            f"this machine lacks {', '.join(missing)}. Run the other sets, or install the "
+            "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
+            "shared-mime-info)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:
         target = out / Path(page).name
         if not target.is_file():
-            shutil.copyfile(books[-1] / page, target)
-    if not (out / spec.pdf.name).is_file():
+            shutil.copyfile(folders[-1] / page, target)
+    if spec.pdf and not (out / spec.pdf.name).is_file():
         shutil.copyfile(spec.pdf, out / spec.pdf.name)
     return out
 
@@ -218,8 +233,8 @@ def select_split(dataset: Dataset, split: str | None) -> Dataset:
 
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
-    """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rustdoc`, `rustbook`) or a
-    gold JSONL path plus its corpus.
+    """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rustdoc`, `rustbook`,
+    `nodedoc`) or a gold JSONL path plus its corpus.
 
     Raises:
         DatasetError: with what to do (e.g. the shared folder is absent).

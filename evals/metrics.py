@@ -16,6 +16,7 @@ _COUNTS = {w: str(i) for i, w in enumerate([
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen", "twenty"])}
+_CITATION = re.compile(r"\[\d+\]")  # an answer's "[1]" is no "1"
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _COUNT_WORD = re.compile(rf"\b({'|'.join(_COUNTS)})\b")
 
@@ -26,10 +27,12 @@ def normalize_answer(text: str) -> str:
     Unicode is NFKC-normalised and curly quotes/dashes straightened first, and hyphens become
     spaces, so "Su-35" matches "Su 35" and "five-hour" matches "five hour"; so do slashes and
     colons (the path "<MIME>/globs2" names "globs2", "ErrorKind::NotFound" names "NotFound");
-    counts up to twenty become digits, so "six months" matches "6"; a possessive 's goes, so
+    counts up to twenty become digits, so "six months" matches "6"; citation markers ("[1]")
+    go, so they never pass for a number the answer lacks; a possessive 's goes, so
     "Apple's iPhone" names "Apple" (plain SQuAD normalisation turns it into "apples").
     """
     text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).lower()
+    text = _CITATION.sub(" ", text)
     text = _POSSESSIVE.sub("", text)
     text = re.sub(r"[-/:]", " ", text)
     text = "".join(ch for ch in text if ch not in _PUNCT)

@@ -13,6 +13,11 @@ def test_normalisation_handles_unicode_quotes_hyphens_and_articles() -> None:
     assert m.contains("It’s overdue", "it's overdue")
 
 
+def test_a_citation_marker_is_not_an_answer() -> None:
+    assert not m.answer_correct("It runs after delay milliseconds [1].", ["1"])
+    assert m.answer_correct("The default is 1 [2].", ["1"])
+
+
 def test_a_possessive_names_its_owner() -> None:
     assert m.contains("Amid demand for Apple’s iPhone 14, shipments slowed.", "Apple")
     assert m.contains("the United Kingdom's cost of living crisis", "United Kingdom")
