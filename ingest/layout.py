@@ -70,23 +70,39 @@ def _table_text(element: ElementTree.Element) -> str:
     return "\n".join(lines)
 
 
-def _list_text(element: ElementTree.Element) -> str:
+def _list_text(element: ElementTree.Element, depth: int = 0) -> str:
+    """One line per item; a list inside an item follows it, indented, one line per item
+    ("- options <Object>" then "  - ref <boolean> ... Default: true."), so the items' texts
+    do not run together ("Default: true.signal <AbortSignal>")."""
     lines: list[str] = []
     term: str | None = None
+    indent = "  " * depth
     for item in element.findall("item"):
         rend = item.get("rend") or ""
-        text = _flat(item)
+        text = _own_text(item)
+        nested = [_list_text(sub, depth + 1) for sub in item.findall("list")]
         if rend.startswith("dt"):
             term = text
             continue
         if rend.startswith("dd") and term:
-            lines.append(f"{term}: {text}")
+            lines.append(f"{indent}{term}: {text}")
             term = None
         elif text:
-            lines.append(f"- {text}")
+            lines.append(f"{indent}- {text}")
+        lines.extend(n for n in nested if n)
     if term:
         lines.append(term)
     return "\n".join(lines)
+
+
+def _own_text(item: ElementTree.Element) -> str:
+    """An item's text without the lists nested in it."""
+    parts = [item.text or ""]
+    for child in item:
+        if child.tag != "list":
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return _SPACE.sub(" ", "".join(parts)).strip()
 
 
 _FRAGMENT = re.compile(r"([A-Za-z]+)-$")

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .layout import html_blocks, unwrap_lines, xml_heading
+from .markup import repair
 from .types import Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -250,7 +251,7 @@ def _front_matter(doc: RawDocument) -> None:
 def _read_html(path: Path, source: str) -> list[RawDocument]:
     import trafilatura
 
-    html = decode_bytes(path.read_bytes())
+    html = repair(decode_bytes(path.read_bytes()))
     # XML keeps the page's blocks (paragraphs, lists, code, tables), so each paragraph becomes
     # one line whatever the source's own line breaks (see layout.py).
     xml = trafilatura.extract(
@@ -274,6 +275,7 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
 
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TITLE_PARTS = re.compile(r"\s+[|\-–—·•:]+\s+")  # "Page | Site", "Page - Site", "Page — Site"
 
 
 def _page_name(html: str, xml: str | None, found: str | None) -> str | None:
@@ -281,12 +283,18 @@ def _page_name(html: str, xml: str | None, found: str | None) -> str | None:
     Types" in "Data Types - The Rust Programming Language") or does not name it the way the
     title found elsewhere does. Generated documentation repeats a site-wide heading on every
     page ("The Rust Programming Language" in the menu, "Keyboard shortcuts" in a help dialog),
-    which is what metadata extraction then takes for each page's title."""
+    which is what metadata extraction then takes for each page's title. When that heading is
+    the site's name, the last part of the <title> ("Node.js v20.20.2 documentation"), the rest
+    of the <title> names the page ("Timers" in "Timers | Node.js v20.20.2 Documentation")."""
     tag = _TITLE_TAG.search(html)
     heading = xml_heading(xml) if xml else None
     if not tag or not heading or len(heading.split()) > 15:
         return None
-    page = " ".join(html_lib.unescape(tag.group(1)).split()).casefold()
+    title = " ".join(html_lib.unescape(tag.group(1)).split())
+    parts = [p for p in _TITLE_PARTS.split(title) if p.strip()]
+    if len(parts) > 1 and heading.casefold() == parts[-1].casefold():
+        return " - ".join(parts[:-1])  # the heading names the site, as the title's end does
+    page = title.casefold()
     if heading.casefold() in page or (found and found.casefold() not in page):
         return heading
     return None

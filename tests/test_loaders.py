@@ -249,6 +249,45 @@ def test_a_generated_doc_page_is_titled_by_its_own_heading(tmp_path: Path) -> No
                       "story.html": "Library reopens"}
 
 
+def test_an_api_reference_page_keeps_its_parameters_and_plain_headings(tmp_path: Path) -> None:
+    """Reference generators (Node.js, Sphinx) put a permalink in each heading ("Options#") and
+    link every parameter's type; trafilatura took such parameter lists for navigation and
+    dropped them, defaults and all. The site's name, repeated as each page's first heading,
+    is not the page's title; an option list nested in a list keeps its items apart."""
+    menu = ('<nav><ul><li><a href="index.html">Index</a></li><li><a href="options.html">Options'
+            '</a></li><li><a href="files.html">Files</a></li></ul></nav>')
+    prose = ("<p>Every upload is checked against the repository before it is sent, so a "
+             "file that is already stored is never sent twice over a slow link.</p>") * 3
+    (tmp_path / "options.html").write_text(
+        "<html><head><title>Options | Tide v3 Documentation</title></head><body>"
+        f"{menu}<main><h1>Tide v3 documentation</h1>"
+        '<h2>Options<span><a class="mark" href="#options" id="options">#</a></span></h2>'
+        f"{prose}"
+        '<h4><code>new Uploader([encoding])</code><a class="mark" href="#new">#</a></h4>'
+        '<ul><li><code>encoding</code> <a href="https://example.org/string" class="type">'
+        '&lt;string&gt;</a> The character <a href="buffer.html#enc">encoding</a> the '
+        "<code>Uploader</code> will use. <strong>Default:</strong> <code>'utf8'</code>.</li></ul>"
+        "<p>Creates a new <code>Uploader</code> instance for one repository.</p>"
+        '<h4><code>tide.upload(path[, options])</code><a class="mark" href="#up">#</a></h4>'
+        '<ul><li><code>path</code> <a href="t.html#string" class="type">&lt;string&gt;</a> '
+        "The file to upload.</li><li><code>options</code> <a href=\"t.html#object\" "
+        'class="type">&lt;Object&gt;</a><ul><li><code>retries</code> <a href="t.html#number" '
+        'class="type">&lt;number&gt;</a> How often to retry. <strong>Default:</strong> '
+        '<code>3</code>.</li><li><code>signal</code> <a href="t.html#signal" class="type">'
+        "&lt;AbortSignal&gt;</a> Cancels the upload.</li></ul></li></ul>"
+        f"{prose}</main></body></html>", encoding="utf-8")
+    docs, _ = load([tmp_path])
+    (doc,) = next(iter(docs.values()))
+    assert doc.title == "Options"
+    lines = doc.text.splitlines()
+    assert "Options" in lines and "new Uploader([encoding])" in lines
+    assert not any(line.endswith("#") for line in lines)
+    assert ("- encoding <string> The character encoding the Uploader will use. Default: 'utf8'."
+            in lines)
+    assert "  - retries <number> How often to retry. Default: 3." in lines
+    assert "  - signal <AbortSignal> Cancels the upload." in lines
+
+
 def test_a_pdf_table_of_contents_is_not_text(tmp_path: Path) -> None:
     """Dot-leader entries ("Naming . . . . 2") and roman page numbers say nothing; their words
     drew searches to the contents page instead of the section."""
