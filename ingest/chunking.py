@@ -49,6 +49,7 @@ def section_label(text: str, start: int,
 
 # A definition-list item on one line: "parallel_uploads: How many files ... The default is 4."
 _TERM = re.compile(r"\s*([\w.`-]{2,40}):\s")
+_ITEM = re.compile(r"\s*(?:[-•▪◦*–]|\d{1,3}[.)])\s+\S")  # a list item on one line
 
 
 def definition_term(text: str, start: int) -> str | None:
@@ -85,13 +86,14 @@ DEFINITION_MAX = 300  # characters: a longer "term: ..." line is a paragraph, re
 
 
 def definitions(text: str) -> list[tuple[int, int]]:
-    """Spans of the short one-line definitions of a text ("parallel_uploads: How many files
-    are uploaded at the same time. The default is 4 and the maximum is 32."): one entry of a
-    definition list or table, which reads as one unit although it may hold several sentences."""
+    """Spans of the short one-line entries of a text: a definition ("parallel_uploads: How many
+    files are uploaded at the same time. The default is 4 and the maximum is 32.") or a list
+    item ("- encoding <string> The encoding to use. Default: 'utf8'."), one entry of a list or
+    table, which reads as one unit although it may hold several sentences."""
     out = []
     pos = 0
     for line in text.split("\n"):
-        if len(line) <= DEFINITION_MAX and _TERM.match(line):
+        if len(line) <= DEFINITION_MAX and (_TERM.match(line) or _ITEM.match(line)):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out

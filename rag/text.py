@@ -45,7 +45,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of a text (abbreviation-aware, newlines end sentences);
     a short one-line definition ("term: what it is. Its default.") is one span, read whole."""
     spans = _sentence_spans(text)
-    entries = definitions(text) if ":" in text else []
+    entries = definitions(text)
     if not entries:
         return spans
     merged: list[tuple[int, int]] = []

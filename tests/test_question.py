@@ -108,6 +108,15 @@ def test_a_short_definition_is_read_whole() -> None:
     assert len(sentences(long_entry)) == 8, "a long paragraph that opens with a label is prose"
 
 
+def test_a_short_list_item_is_read_whole() -> None:
+    """A parameter's list item states its default in a second sentence ("Default: 'utf8'."),
+    which means nothing without the first."""
+    item = "- encoding <string> The character encoding the decoder will use. Default: 'utf8'."
+    nested = "  - depth <number> How many times to recurse. Default: 2."
+    assert sentences(f"Creates a decoder.\n{item}\n{nested}\nAn ordinary line. And another.") == [
+        "Creates a decoder.", item, nested.strip(), "An ordinary line.", "And another."]
+
+
 def test_sentence_splitting_respects_abbreviations() -> None:
     assert sentences("Mr. Putin met Dr. Raisi in Jan. 2022. They agreed! Was it U.S. policy? Yes.") \
         == ["Mr. Putin met Dr. Raisi in Jan. 2022.", "They agreed!", "Was it U.S. policy?", "Yes."]
