@@ -1,6 +1,13 @@
 """Ingestion: files in, clean documents and chunks out. Imports nothing from rag, ui or evals."""
 
-from .chunking import Chunker, definition_term, definitions, introduced_block, section_label
+from .chunking import (
+    Chunker,
+    definition_term,
+    definitions,
+    introduced_block,
+    section_label,
+    section_labels,
+)
 from .cleaning import remove_chrome
 from .dedup import Groups, MinHasher, containment, jaccard
 from .loaders import SUPPORTED_SUFFIXES
@@ -12,5 +19,5 @@ __all__ = [
     "SUPPORTED_SUFFIXES", "Chunk", "Chunker", "Document", "Groups", "MinHasher", "Skipped",
     "containment", "content_hash", "definition_term", "definitions", "extract_date",
     "extract_title", "introduced_block", "jaccard", "load_documents", "normalize_date",
-    "remove_chrome", "section_label", "to_document",
+    "remove_chrome", "section_label", "section_labels", "to_document",
 ]

@@ -12,10 +12,15 @@ from .types import Chunk, Document
 Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
 
 
+# An API reference's heading: one call of a dotted name ("os.loadavg()", "immediate.hasRef()").
+_API_HEADING = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(\)")
+
+
 def _label(paragraph: str) -> str | None:
     line = paragraph.strip().lstrip("#").strip()
     if "\n" not in line and len(line.split()) <= 8 and re.fullmatch(
-            r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]|\(\)", line):
+            r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]", line) and (
+            "()" not in line or _API_HEADING.fullmatch(line)):
         return line
     return None
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest import section_label, section_labels
+
 from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
@@ -110,11 +112,16 @@ class SentenceScorer:
             for p_id, st in zip(para_of, stems, strict=True):
                 paragraph.setdefault(p_id, set()).update(st)
             title_text = (item.title or "").strip().lower()
+            labels = section_labels(item.text)
             for pos, (a, b) in enumerate(spans):
                 sentence = item.text[a:b]
                 if len(sentence) < 12 or sentence.strip().lower() == title_text:
                     continue  # a headline names the story; it answers nothing by itself
-                near = title | (stems[pos - 1] if pos > 0 else set()) | (
+                # The section's heading scopes what is under it ("os.loadavg()" above "On
+                # Windows, the return value is always [0, 0, 0].").
+                label = section_label(item.text, a, labels) or item.section or ""
+                near = title | set(content_terms(label)) | (
+                    stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 match = {}
                 for t in question.terms:

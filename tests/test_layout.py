@@ -76,3 +76,13 @@ def test_a_word_split_at_the_margin_is_made_whole() -> None:
     out = unwrap_lines(text)
     assert "allocated structure containing the decoded" in out
     assert "matching null-terminated helper" in out
+
+
+def test_an_api_heading_labels_its_section_but_a_code_line_does_not() -> None:
+    from ingest import section_label
+
+    text = ("os.loadavg()\n\nOn Windows, the return value is always [0, 0, 0].\n\nmain()\n\n"
+            "Then the program runs.\n\nfn main() {\n\nAnd it ends.")
+    assert section_label(text, text.index("On Windows")) == "os.loadavg()"
+    assert section_label(text, text.index("Then")) == "os.loadavg()"  # "main()" is code
+    assert section_label(text, text.index("And it")) == "os.loadavg()"

@@ -44,3 +44,23 @@ def test_a_name_the_collection_never_mentions_has_no_synonym(embedder) -> None: 
                                ("Which hashing function does BTreeMap use by default?", True)):
         parsed = parse(question)
         assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
+
+
+def test_a_sentence_is_read_under_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
+    """In API reference docs the function's name is its section's heading, not in the sentence
+    that answers ("On Windows, the return value is always [0, 0, 0]." under "os.loadavg()");
+    a sibling section's sentence says the same of another function."""
+    text = ("os.loadavg()\n\n- Returns: <number[]>\n\nReturns an array containing the 1, 5, "
+            "and 15 minute load averages.\n\nThe load average is a Unix-specific concept.\n\n"
+            "On Windows, the return value is always [0, 0, 0].\n\nos.hostname()\n\n- Returns:"
+            " <string>\n\nReturns the host name of the operating system.\n\nOn Windows, the "
+            "return value is always an empty string.")
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="os.html")]
+    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    sibling = text.index("os.hostname()")
+    for question, in_first in (("What does os.loadavg() return on Windows?", True),
+                               ("What does os.hostname() return on Windows?", False)):
+        parsed = parse(question)
+        best = next(c for c in scorer.candidates(parsed, evidence) if policy.qualifies(parsed, c))
+        assert (best.start < sibling) is in_first, (question, best.sentence)
