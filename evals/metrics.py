@@ -27,7 +27,8 @@ def normalize_answer(text: str) -> str:
     Unicode is NFKC-normalised and curly quotes/dashes straightened first, and hyphens become
     spaces, so "Su-35" matches "Su 35" and "five-hour" matches "five hour"; so do slashes and
     colons (the path "<MIME>/globs2" names "globs2", "ErrorKind::NotFound" names "NotFound")
-    and a dot before a name ("os.availableParallelism()" names "availableParallelism");
+    and so do brackets and a dot before a name ("os.availableParallelism()" names
+    "availableParallelism", "clearImmediate(immediate)" names "clearImmediate");
     counts up to twenty become digits, so "six months" matches "6"; citation markers ("[1]")
     go, so they never pass for a number the answer lacks; a possessive 's goes, so
     "Apple's iPhone" names "Apple" (plain SQuAD normalisation turns it into "apples").
@@ -35,7 +36,7 @@ def normalize_answer(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).lower()
     text = _CITATION.sub(" ", text)
     text = _POSSESSIVE.sub("", text)
-    text = re.sub(r"[-/:]|(?<=\w)\.(?=[^\W\d]{2})", " ", text)
+    text = re.sub(r"[-/:()\[\]]|(?<=\w)\.(?=[^\W\d]{2})", " ", text)
     text = "".join(ch for ch in text if ch not in _PUNCT)
     text = _ARTICLES.sub(" ", text)
     text = _COUNT_WORD.sub(lambda m: _COUNTS[m.group(1)], text)

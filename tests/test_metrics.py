@@ -41,6 +41,8 @@ def test_containment_is_on_word_boundaries() -> None:
     assert m.contains("It is std::io::Error.", "std::io::Error")
     assert not m.contains("the globs2file", "globs2")
     assert m.contains("Use os.availableParallelism() instead.", "availableParallelism")
+    assert m.contains("clearImmediate(immediate): Cancels an Immediate.", "clearImmediate")
+    assert m.contains("It is always [0, 0, 0].", "[0, 0, 0]")
     assert m.contains("It cost $12.6 million.", "$12.6 million")
     assert m.contains("Made in the U.S.", "U.S.")
 
