@@ -18,7 +18,7 @@ from ingest import section_label, section_labels
 from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
-from .text import content_terms, numbers, sentence_spans
+from .text import content_terms, numbers, sentence_spans, subjectless
 from .types import Evidence
 
 IdfFn = Callable[[str], float]
@@ -45,6 +45,12 @@ class Candidate:
     numbers_ok: bool = True  # the question's identifiers ("version 3.0") stand in its evidence
     qualified: bool = False  # set by the assistant: may stand as an answer on its own
     features: dict[str, float] = field(default_factory=dict)  # what `ranker.FEATURES` names
+    subject: str = ""  # the heading a sentence without a subject describes (`text.subjectless`)
+
+    @property
+    def stated(self) -> str:
+        """The sentence with the subject it leaves to its heading, when it does."""
+        return f"{self.subject}: {self.sentence}" if self.subject else self.sentence
 
 
 def _coverage(weights: dict[str, float], present: dict[str, float]) -> float:
@@ -123,17 +129,22 @@ class SentenceScorer:
                 near = title | set(content_terms(label)) | (
                     stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
+                own, subject = stems[pos], ""
+                if label and subjectless(sentence):
+                    # Its heading is its subject: "Cancels an Immediate object." under
+                    # "clearImmediate(immediate)" names what cancels it.
+                    own, subject = own | set(content_terms(label)), label
                 match = {}
                 for t in question.terms:
-                    match[t] = 1.0 if t in stems[pos] else 0.6 if t in near else (
+                    match[t] = 1.0 if t in own else 0.6 if t in near else (
                         0.5 if t in paragraph[para_of[pos]] else 0.3 if t in chunk else 0.0)
-                cand = Candidate(index, sentence, a, b, typed=satisfies(question, sentence),
-                                 novel=bool(stems[pos] - set(question.terms)),
-                                 numbers_ok=numbers_ok)
+                cand = Candidate(index, sentence, a, b, subject=subject,
+                                 typed=satisfies(question, f"{subject} {sentence}"),
+                                 novel=bool(own - set(question.terms)), numbers_ok=numbers_ok)
                 cand.lexical = _coverage(weights, match)
                 out.append(cand)
                 matches.append(match)
-                exact.append(stems[pos])
+                exact.append(own)
         if not out:
             return out
         order = sorted(range(len(out)), key=lambda i: out[i].lexical + 0.05 / (1 + out[i].index),
@@ -143,7 +154,7 @@ class SentenceScorer:
         self._soft_credit(question, [out[i] for i in head], [matches[i] for i in head])
         q = np.asarray(query_embedding if query_embedding is not None
                        else self.embedder.embed_query(question.text), dtype=np.float32)
-        vectors = np.asarray(self.embedder.embed([out[i].sentence for i in head]),
+        vectors = np.asarray(self.embedder.embed([out[i].stated for i in head]),
                              dtype=np.float32)
         for i, vec in zip(head, vectors, strict=True):
             out[i].semantic = float(vec @ q)
@@ -172,10 +183,10 @@ class SentenceScorer:
                 "typed_answer": float(typed_question and cand.typed),
                 "novelty": len(own - asked) / len(own) if own else 0.0,
                 "focus_named": float(bool(focus) and focus in own),
-                "count_next_to_focus": float(number_next_to_focus(cand.sentence, question)),
+                "count_next_to_focus": float(number_next_to_focus(cand.stated, question)),
                 "chunk_prior": 1.0 / (1 + cand.index),
                 "length": min(len(cand.sentence.split()), 60) / 60,
-                "new_name": float(bool(new_names(cand.sentence, question))),
+                "new_name": float(bool(new_names(cand.stated, question))),
             }
             cand.score = self.model.probability(cand.features)
         out.sort(key=lambda c: c.score, reverse=True)

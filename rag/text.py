@@ -142,6 +142,30 @@ def new_terms(text: str, asked: str) -> set[str]:
     return {stem(t) for t in _content_tokens(text) if not _lemma_stems(t) & asked_stems}
 
 
+_VERB_FIRST = re.compile(r"([A-Z][a-z]+s) (the|a|an|its|their|this|that|these|those|any|all|each|"
+                         r"every|whether|true|false|one|no)\b")
+
+
+def subjectless(sentence: str) -> bool:
+    """Whether a sentence opens with a verb whose subject is left out, as reference docs describe
+    the function their heading names ("Cancels an Immediate object created by setImmediate()."
+    under "clearImmediate(immediate)"; "Returns the host name ...")."""
+    from lemminflect import getInflection
+
+    match = _VERB_FIRST.match(sentence.strip())
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return any(word in getInflection(lemma, "VBZ") for lemma in _verb_lemmas(word))
+
+
+@lru_cache(maxsize=4096)
+def _verb_lemmas(word: str) -> tuple[str, ...]:
+    from lemminflect import getAllLemmas
+
+    return tuple(getAllLemmas(word).get("VERB", ()))
+
+
 MONTH_NAMES = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"

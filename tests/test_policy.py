@@ -64,3 +64,22 @@ def test_a_sentence_is_read_under_its_heading(embedder) -> None:  # type: ignore
         parsed = parse(question)
         best = next(c for c in scorer.candidates(parsed, evidence) if policy.qualifies(parsed, c))
         assert (best.start < sibling) is in_first, (question, best.sentence)
+
+
+def test_a_sentence_without_a_subject_is_about_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Reference docs describe the function a heading names without naming it again ("Cancels
+    an Immediate object ..." under "clearImmediate(immediate)"): the heading is what the
+    sentence says something about, and the answer shows it."""
+    from rag.answerers.base import in_context
+
+    text = ("clearImmediate(immediate)\n\n- immediate <Immediate> An Immediate object as returned "
+            "by setImmediate().\n\nCancels an Immediate object created by setImmediate().\n\n"
+            "clearInterval(timeout)\n\n- timeout <Timeout> A Timeout object as returned by "
+            "setInterval().\n\nCancels a Timeout object created by setInterval().")
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="timers.html")]
+    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    parsed = parse("Which function cancels an Immediate object created by setImmediate()?")
+    best = next(c for c in scorer.candidates(parsed, evidence) if policy.qualifies(parsed, c))
+    assert in_context(best, evidence) == (
+        "clearImmediate(immediate): Cancels an Immediate object created by setImmediate().")

@@ -62,8 +62,9 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
     its paragraph ("It reports unknown options ..." needs "After editing, run tide config
     check."), and when that still points back, its section's label ("missing_docs: This lint is
     allowed by default. It detects items missing documentation."). A sentence that goes on
-    defining a term is shown with the term ("parallel_uploads: The default is 4."), and one
-    that ends in a colon with the short block it introduces (code, settings)."""
+    defining a term is shown with the term ("parallel_uploads: The default is 4."), one that
+    leaves its subject to its heading with the heading ("clearImmediate(immediate): Cancels an
+    Immediate object."), and one that ends in a colon with the short block it introduces."""
     sentence = cand.sentence.strip()
     text = evidence[cand.index].text
     block = introduced_block(text, cand.end)
@@ -72,6 +73,8 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
     term = definition_term(text, cand.start)
     if term:
         return f"{term}: {sentence}"
+    if cand.subject:  # "clearImmediate(immediate): Cancels an Immediate object ..."
+        return f"{cand.subject}: {sentence}"
     if not _ANAPHORA.match(sentence):
         return sentence
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
