@@ -5,7 +5,7 @@ from __future__ import annotations
 from rag.policy import AnswerPolicy
 from rag.question import parse
 from rag.settings import Settings
-from rag.support import SentenceScorer, make_idf
+from rag.support import Candidate, SentenceScorer, make_idf
 from rag.types import Evidence
 
 CHANGELOG = ("Version 2.2.0 (released 4 March 2025)\n\n- Changed: the default zstd compression "
@@ -55,14 +55,10 @@ def test_a_sentence_is_read_under_its_heading(embedder) -> None:  # type: ignore
             "On Windows, the return value is always [0, 0, 0].\n\nos.hostname()\n\n- Returns:"
             " <string>\n\nReturns the host name of the operating system.\n\nOn Windows, the "
             "return value is always an empty string.")
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="os.html")]
-    scorer = SentenceScorer(embedder, make_idf({}, 0))
-    policy = AnswerPolicy(Settings().abstain_threshold)
     sibling = text.index("os.hostname()")
     for question, in_first in (("What does os.loadavg() return on Windows?", True),
                                ("What does os.hostname() return on Windows?", False)):
-        parsed = parse(question)
-        best = next(c for c in scorer.candidates(parsed, evidence) if policy.qualifies(parsed, c))
+        best = _best_answer(embedder, [_doc(text)], question)
         assert (best.start < sibling) is in_first, (question, best.sentence)
 
 
@@ -76,10 +72,20 @@ def test_a_sentence_without_a_subject_is_about_its_heading(embedder) -> None:  #
             "by setImmediate().\n\nCancels an Immediate object created by setImmediate().\n\n"
             "clearInterval(timeout)\n\n- timeout <Timeout> A Timeout object as returned by "
             "setInterval().\n\nCancels a Timeout object created by setInterval().")
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="timers.html")]
-    scorer = SentenceScorer(embedder, make_idf({}, 0))
-    policy = AnswerPolicy(Settings().abstain_threshold)
-    parsed = parse("Which function cancels an Immediate object created by setImmediate()?")
-    best = next(c for c in scorer.candidates(parsed, evidence) if policy.qualifies(parsed, c))
+    evidence = [_doc(text)]
+    best = _best_answer(embedder, evidence,
+                        "Which function cancels an Immediate object created by setImmediate()?")
     assert in_context(best, evidence) == (
         "clearImmediate(immediate): Cancels an Immediate object created by setImmediate().")
+
+
+def _doc(text: str) -> Evidence:
+    return Evidence(chunk_id="c1", doc_id="d1", text=text, source="api.html")
+
+
+def _best_answer(embedder, evidence: list[Evidence], question: str) -> Candidate:  # type: ignore[no-untyped-def]
+    """The best sentence that may stand as the answer."""
+    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    parsed = parse(question)
+    return next(c for c in scorer.candidates(parsed, evidence) if policy.qualifies(parsed, c))
