@@ -43,7 +43,8 @@ def normalize(text: str) -> str:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of a text (abbreviation-aware, newlines end sentences);
-    a short one-line definition ("term: what it is. Its default.") is one span, read whole."""
+    a short one-line definition ("term: what it is. Its default.") or list item ("- encoding
+    <string> The encoding. Default: 'utf8'.") is one span, read whole."""
     spans = _sentence_spans(text)
     entries = definitions(text)
     if not entries:
