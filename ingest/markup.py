@@ -11,6 +11,7 @@ links and little else.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ PERMALINK_TEXT = {"", "#", "¶", "§", "🔗", "¤", "link"}
 # A list item keeps its links as plain text when at least this much of it is not a link and
 # links are under half of it: prose that links a term, not a menu entry.
 OWN_TEXT_CHARS = 20
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def repair(html: str) -> str:
@@ -28,8 +30,8 @@ def repair(html: str) -> str:
     import lxml.etree
     import lxml.html
 
-    try:
-        root = lxml.html.document_fromstring(html)
+    try:  # lxml refuses a str that declares its encoding (XHTML's "<?xml ... encoding=?>")
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (ValueError, lxml.etree.LxmlError) as exc:
         log.debug("HTML left as is (%s)", exc)
         return html

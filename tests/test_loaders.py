@@ -288,6 +288,14 @@ def test_an_api_reference_page_keeps_its_parameters_and_plain_headings(tmp_path:
     assert "  - signal <AbortSignal> Cancels the upload." in lines
 
 
+def test_an_xhtml_page_is_repaired_too() -> None:
+    from ingest.markup import repair
+
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<html><body><h1>Install<a class="headerlink" '
+            'href="#install">¶</a></h1><p>Run the installer.</p></body></html>')
+    assert "¶" not in repair(page) and "Run the installer." in repair(page)
+
+
 def test_a_pdf_table_of_contents_is_not_text(tmp_path: Path) -> None:
     """Dot-leader entries ("Naming . . . . 2") and roman page numbers say nothing; their words
     drew searches to the contents page instead of the section."""
