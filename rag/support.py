@@ -142,8 +142,8 @@ class SentenceScorer:
                     match[t] = 1.0 if t in own else 0.6 if t in near else (
                         0.5 if t in paragraph[para_of[pos]] else 0.3 if t in chunk else 0.0)
                 cand = Candidate(index, sentence, a, b, subject=subject,
-                                 typed=satisfies(question, f"{subject} {sentence}"),
                                  novel=bool(own - set(question.terms)), numbers_ok=numbers_ok)
+                cand.typed = satisfies(question, cand.stated)  # what the features also read
                 cand.lexical = _coverage(weights, match)
                 out.append(cand)
                 matches.append(match)
