@@ -56,7 +56,7 @@ def markdown(result: RunResult, dataset: str, command: str) -> str:
              "## Overall", "",
              table(["metric", "value"], [[k, overall.get(k)] for k in
                                          ["hit@1", "hit@3", "hit@5", "hit@10", "recall@5",
-                                          "mrr@10", "aic@5", *MAIN[2:], "f1",
+                                          "mrr@10", "aic@5", "ais", *MAIN[2:], "f1",
                                           "citation_recall", "fallback_rate"]]),
              "", "## By question type", "",
              table(["type", *TYPE_COLUMNS],

@@ -65,8 +65,14 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list[str],
-              retrieval_s: float, sources_of: Callable[[str], str]) -> dict[str, Any]:
-    """All metrics of one question."""
+              retrieval_s: float, sources_of: Callable[[str], str],
+              source_texts: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """All metrics of one question.
+
+    Args:
+        source_texts: the indexed chunks of each document by its source name, for `ais`: whether
+            a gold answer stands in the gold sources at all (what quoting them can reach).
+    """
     gold = item.sources
     ranked = [sources_of(d) for d in ranked_docs]
     cited_primary = [c.source for c in answer.citations]
@@ -103,6 +109,9 @@ def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list
             row[f"recall@{k}"] = m.recall_at_k(docs, gold, k)
             row[f"aic@{k}"] = m.answer_in_context(contexts, item.answers, k)
         row["mrr@10"] = m.mrr_at_k(docs, gold, 10)
+        if source_texts is not None:
+            texts = [t for source in gold for t in source_texts.get(source, [])]
+            row["ais"] = m.answer_in_context(texts, item.answers, len(texts))
     return row
 
 
@@ -127,6 +136,10 @@ def run(assistant: Assistant, dataset: Dataset, config: Config,
     def sources_of(doc_id: str) -> str:
         return str(registry.get(doc_id, {}).get("source", doc_id))
 
+    source_texts: dict[str, list[str]] = {}
+    for chunk in assistant.store.all_chunks():
+        source_texts.setdefault(sources_of(chunk.doc_id), []).append(chunk.text)
+
     for number, item in enumerate(dataset.items, start=1):
         history = dialogue_history(assistant, item)
         answer = assistant.ask(item.question, history=history, as_of=item.as_of)
@@ -138,7 +151,8 @@ def run(assistant: Assistant, dataset: Dataset, config: Config,
         retrieval_s = time.perf_counter() - started
         ranked = [e.doc_id for e in retrieved.evidence]
         contexts = [e.text for e in retrieved.evidence]
-        result.rows.append(score_row(item, answer, ranked, contexts, retrieval_s, sources_of))
+        result.rows.append(score_row(item, answer, ranked, contexts, retrieval_s, sources_of,
+                                     source_texts))
         if progress:
             progress(number, len(dataset.items))
     result.summary = summarize(result.rows, result.ingest_s)
@@ -151,7 +165,8 @@ def summarize(rows: list[dict[str, Any]], ingest_s: float = 0.0) -> dict[str, An
         answerable = [r for r in subset if r["type"] != "unanswerable"]
         unanswerable = [r for r in subset if r["type"] == "unanswerable"]
         out: dict[str, Any] = {"n": len(subset)}
-        for key in [f"{name}@{k}" for name in ("hit", "recall", "aic") for k in KS] + ["mrr@10"]:
+        ranking = [f"{name}@{k}" for name in ("hit", "recall", "aic") for k in KS]
+        for key in [*ranking, "mrr@10", "ais"]:
             out[key] = m.mean([r.get(key) for r in answerable])
         out["accuracy"] = m.mean([float(bool(r["correct"])) for r in answerable])
         # How the configured answerer does on its own: a fallback to evidence sentences counts as

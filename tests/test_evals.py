@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evals.datasets import DatasetError, load_dataset, load_items
+from evals.datasets import DatasetError, Item, load_dataset, load_items
 from evals.report import gate, write
-from evals.runner import Config, run
+from evals.runner import Config, run, score_row, summarize
 from rag.answerers import Request
 
 DATASETS = Path(__file__).resolve().parents[1] / "evals" / "datasets"
@@ -68,6 +68,25 @@ def test_extractive_passes_the_gate_and_writes_reports(make_assistant, news_corp
     overall = result.summary["overall"]
     assert overall["support"] == 1.0
     assert overall["abstain_correct"] == 1.0
+
+
+def test_answer_in_sources_says_what_quoting_the_gold_documents_can_reach() -> None:
+    """`ais` reads the gold documents as indexed, not the retrieved chunks: a gold string the
+    right article never states ("Europe" for a story that says "the EU") caps a quoting
+    answerer, however well it retrieves."""
+    from rag import Answer
+
+    texts = {"eu.txt": ["The EU will require a common charger.", "Apple objected."],
+             "other.txt": ["Europe is a continent."]}
+    rows = []
+    for gold in ("Apple", "Europe"):
+        item = Item(id=f"q-{gold}", type="factoid", question="Which?", answers=[gold],
+                    sources=["eu.txt"])
+        rows.append(score_row(item, Answer(question="Which?", text="?"), ["d1"],
+                              ["Europe is a continent."], 0.0, lambda d: "other.txt", texts))
+    assert [r["ais"] for r in rows] == [1.0, 0.0]
+    assert [r["aic@1"] for r in rows] == [0.0, 1.0]  # what was retrieved is another matter
+    assert summarize(rows)["overall"]["ais"] == 0.5
 
 
 @pytest.mark.slow
