@@ -188,6 +188,13 @@ MACHINE_CORPORA = {
         "/usr/share/doc/nodejs/api",
         ("timers.html", "os.html", "path.html", "querystring.html", "string_decoder.html",
          "console.html")),
+    # `pydoc`: six pages of the Python 3.11 library reference (Sphinx, Debian's python3.11-doc,
+    # PSF licence): signatures as definition terms, "Changed in version" notes, admonitions,
+    # doctest blocks; written in session 10 from the pages alone, before any answer was seen.
+    "pydoc": MachineCorpus(
+        "/usr/share/doc/python3.*/html/library",
+        ("json.html", "zoneinfo.html", "secrets.html", "textwrap.html", "tempfile.html",
+         "bisect.html")),
 }
 
 
@@ -210,7 +217,7 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             f"The {name} set reads documentation installed on the machine it was written on; "
             f"this machine lacks {', '.join(missing)}. Run the other sets, or install the "
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
-            "shared-mime-info)."
+            "shared-mime-info, python3.11-doc)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:
@@ -234,7 +241,7 @@ def select_split(dataset: Dataset, split: str | None) -> Dataset:
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
     """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rustdoc`, `rustbook`,
-    `nodedoc`) or a gold JSONL path plus its corpus.
+    `nodedoc`, `pydoc`) or a gold JSONL path plus its corpus.
 
     Raises:
         DatasetError: with what to do (e.g. the shared folder is absent).
@@ -264,7 +271,7 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     if not path.is_file():
         raise DatasetError(
             f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa, rustdoc, "
-            "rustbook or a path to a .jsonl file."
+            "rustbook, nodedoc, pydoc or a path to a .jsonl file."
         )
     if not corpus:
         raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")
