@@ -45,6 +45,10 @@ def test_containment_is_on_word_boundaries() -> None:
     assert m.contains("It is always [0, 0, 0].", "[0, 0, 0]")
     assert m.contains("It cost $12.6 million.", "$12.6 million")
     assert m.contains("Made in the U.S.", "U.S.")
+    # A signature's parameter states its default: "width=70" answers "70".
+    assert m.contains("textwrap.wrap(text, width=70, *, tabsize=8)", "70")
+    assert m.contains("TemporaryFile(mode='w+b', buffering=-1)", "w+b")
+    assert not m.contains("width=700", "70")
 
 
 def test_list_answers_need_every_item() -> None:
