@@ -82,7 +82,8 @@ def _list_text(element: ElementTree.Element, depth: int = 0) -> str:
         text = _own_text(item)
         nested = [_list_text(sub, depth + 1) for sub in item.findall("list")]
         if rend.startswith("dt"):
-            term = text
+            # Terms that share one definition (an API's aliases) are all kept.
+            term = f"{term}, {text}" if term and text else term or text
             continue
         if rend.startswith("dd") and term:
             lines.append(f"{indent}{term}: {text}")

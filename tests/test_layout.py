@@ -86,3 +86,19 @@ def test_an_api_heading_labels_its_section_but_a_code_line_does_not() -> None:
     assert section_label(text, text.index("On Windows")) == "os.loadavg()"
     assert section_label(text, text.index("Then")) == "os.loadavg()"  # "main()" is code
     assert section_label(text, text.index("And it")) == "os.loadavg()"
+
+
+def test_every_term_of_a_definition_is_kept(tmp_path: Path) -> None:
+    """Several terms may share one definition (an API's aliases, as Sphinx writes
+    `bisect_right` and `bisect`): each is kept, not only the last."""
+    page = tmp_path / "bisect.html"
+    page.write_text(
+        "<html><head><title>bisect</title></head><body><main><h1>bisect</h1>"
+        "<p>This module provides support for maintaining a list in sorted order without having "
+        "to sort the list after each insertion.</p>"
+        "<dl><dt>bisect.bisect_right(a, x)</dt><dt>bisect.bisect(a, x)</dt>"
+        "<dd><p>Similar to bisect_left(), but returns an insertion point which comes after any "
+        "existing entries of x in a.</p></dd></dl></main></body></html>")
+    said = sentences(text_of(page).text)
+    assert ("bisect.bisect_right(a, x), bisect.bisect(a, x): Similar to bisect_left(), but "
+            "returns an insertion point which comes after any existing entries of x in a.") in said
