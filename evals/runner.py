@@ -109,7 +109,7 @@ def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list
             row[f"recall@{k}"] = m.recall_at_k(docs, gold, k)
             row[f"aic@{k}"] = m.answer_in_context(contexts, item.answers, k)
         row["mrr@10"] = m.mrr_at_k(docs, gold, 10)
-        if source_texts is not None:
+        if source_texts is not None and gold:  # no gold sources named: the bound is unknown
             texts = [t for source in gold for t in source_texts.get(source, [])]
             row["ais"] = m.answer_in_context(texts, item.answers, len(texts))
     return row
