@@ -292,6 +292,15 @@ class Assistant:
         if text and self.answerer.drafts and not self.policy.draft_answers(question, text):
             flagged = [*flagged, text]
             text, citations = "", []
+        if not text and self.answerer.drafts and any(
+                self.checker.misbound(s, request.evidence, question.text) for s in flagged):
+            # The model bound the question's own number or identifier to a fact about something
+            # else ("Exit code 2 means ..." from the row for code 1): the evidence holds the
+            # neighbouring fact, not the one asked for, and so would a fallback.
+            answer.flagged = list(dict.fromkeys(flagged))
+            answer.abstained = True
+            answer.text = abstention_text(answer.question)
+            return
         if not text or not satisfies(question, text):
             if raw.strip() and self.answerer.drafts:
                 flagged = flagged or [raw.strip()]

@@ -21,7 +21,7 @@ from .text import (
     STOPWORDS,
     content_terms,
     human_date,
-    identifiers,
+    identifier_words,
     names,
     new_terms,
     normalize,
@@ -88,16 +88,22 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         sentence: the answer sentence.
         source: the evidence text.
         allowed: text whose names may also be used (the question: restating it is fine).
-        context: where the allowed text's identifiers and months must appear to be restated
-            (the whole cited chunk): "Version 3.0 will be released ..." is no answer from a
-            changelog that never mentions 3.0, whatever the question asked. None: anywhere.
+        context: where the allowed text's numbers, identifiers and months must stand to be
+            restated: the backing sentence with its neighbours, its section's label and the
+            title. "Exit code 2 means the command failed" is no answer from a table row about
+            code 1, and "Version 3.0 will be released ..." none from a changelog section about
+            2.2.0, whatever the question asked. None: anywhere.
     """
     src = normalize(source).lower()
     src_numbers = numbers(src)
     ctx = None if context is None else normalize(context).lower()
     restated = numbers(allowed)
     if ctx is not None:
-        restated -= identifiers(allowed) - numbers(ctx)
+        restated &= numbers(ctx)
+        # An identifier is restated whole: "1.x" is not the "1" of a heading "1. Encryption".
+        asked = identifier_words(normalize(allowed).lower())
+        if (identifier_words(sentence.lower()) & asked) - identifier_words(ctx):
+            return False
     if not numbers(sentence) <= src_numbers | restated:
         return False
     src_tokens = _name_tokens(src)
@@ -106,7 +112,7 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         parts = [p for p in re.split(r"[-']", name) if p]
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
-    # A month the question names may be restated, like its numbers, where the chunk has it.
+    # A month the question names may be restated, like its numbers, where the backing text has it.
     restated_months = allowed_tokens if ctx is None else allowed_tokens & _name_tokens(ctx)
     return all(month.lower() in src_tokens | restated_months
                for month in _MONTHS.findall(sentence))
@@ -145,6 +151,10 @@ class Check:
     supported: bool
     quote: str
     score: float
+    # Unsupported only because it restates the question's numbers or identifiers where the
+    # backing sentence does not give them: "Exit code 2 means the command failed" from the row
+    # for code 1 of a table that never mentions code 2.
+    misbound: bool = False
 
 
 class CitationChecker:
@@ -200,15 +210,21 @@ class CitationChecker:
         # Names, numbers and months must stand in the sentence that backs the claim (with the
         # title), not just somewhere in the chunk: "attacked in Moscow" is not backed by a
         # sentence about Damascus next to one about Moscow.
-        whole = f"{evidence.title or ''}\n{evidence.text}"
-        if not facts_supported(sentence, f"{evidence.title or ''}\n{label}\n{quote}", question,
-                               whole) or \
-                not quotes_supported(sentence, evidence.text):
+        title = evidence.title or ""
+        backing = f"{title}\n{label}\n{quote}"
+        if not quotes_supported(sentence, evidence.text):
             return Check(False, quote, best_cov)
-        full_cov = len(terms & set(content_terms(whole if restating else window))) / max(
-            len(terms), 1)
+        # The question's numbers, identifiers and months may be restated only where the backing
+        # sentence gives them. A claim that would be backed if they could come from anywhere is
+        # misbound: it answers a neighbouring question.
+        strict = facts_supported(sentence, backing, question, f"{title}\n{window}")
+        if not strict and not facts_supported(sentence, backing, question):
+            return Check(False, quote, best_cov)
+        # The question's words a restating sentence repeats ("The default zstd level is 3") must
+        # stand there too, or under the title ("Version 2.2.0"), not elsewhere in the chunk.
+        full_cov = len(terms & set(content_terms(f"{title}\n{window}"))) / max(len(terms), 1)
         if full_cov >= TERM_COVERAGE:
-            return Check(True, quote, full_cov)
+            return Check(strict, quote, full_cov, misbound=not strict)
         vec = sentence_vec if sentence_vec is not None else np.asarray(
             self.embedder.embed([sentence])[0], dtype=np.float32)
         vecs = np.asarray(self.embedder.embed(pieces), dtype=np.float32)
@@ -218,10 +234,25 @@ class CitationChecker:
         for j in np.argsort(-sims):
             if float(sims[j]) < PARAPHRASE_COSINE:
                 break
-            if worded[j] and facts_supported(sentence, f"{evidence.title or ''}\n{pieces[j]}",
-                                             question, whole):
+            if not worded[j]:
+                continue
+            piece = f"{title}\n{pieces[j]}"
+            if not strict:
+                if facts_supported(sentence, piece, question):
+                    return Check(False, quote, float(sims[j]), misbound=True)
+                continue
+            near = " ".join([terms_of[j] or section_label(evidence.text, spans[j][0]) or
+                             evidence.section or "", *pieces[max(0, j - 1) : j + 2]])
+            if facts_supported(sentence, piece, question, f"{title}\n{near}"):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
+
+    def misbound(self, sentence: str, evidence: list[Evidence], question: str) -> bool:
+        """Whether a sentence no evidence backs binds the question's own number or identifier to
+        a fact the evidence gives about something else (`Check.misbound`): the evidence answers
+        a neighbouring question, not this one."""
+        text = MARKER.sub("", sentence).strip()
+        return any(self.check(text, item, question).misbound for item in evidence)
 
     def verify(self, answer: str, evidence: list[Evidence], question: str = ""
                ) -> tuple[str, list[Citation], list[str]]:

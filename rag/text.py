@@ -248,6 +248,11 @@ _IDENTIFIER = re.compile(
     r"(?![-\w]|\s*(?:%|percent|million|billion|trillion|thousand|m\b|bn\b))")
 
 
+def identifier_words(text: str) -> set[str]:
+    """A text's identifiers as written, lower-cased ("Tidewater 1.x" -> {"1.x"})."""
+    return {m.group(0).lower().rstrip(".") for m in _IDENTIFIER.finditer(text)}
+
+
 def identifiers(text: str) -> set[str]:
     """The numbers of a text's identifiers ("version 3.0" -> {"3.0"}, "Su-35" -> {"35"})."""
     return {n for m in _IDENTIFIER.finditer(text) for n in numbers(m.group(0))}

@@ -220,3 +220,44 @@ def test_instructions_inside_documents_are_data(make_assistant, tmp_path: Path) 
     answer = assistant.ask("When does the harbour festival take place?")
     assert "12 August 2024" in answer.text
     assert "PWNED" not in answer.text
+
+
+class _ScriptedDrafter:
+    """A drafting answerer that writes a fixed claim, cited to the chunk holding `cite`: what an
+    LLM writes, without the LLM (the model is not under test here)."""
+
+    name = "scripted"
+    drafts = True
+
+    def __init__(self, claim: str, cite: str) -> None:
+        self.claim, self.cite = claim, cite
+
+    def rewrite(self, question: str, history: list[str]) -> None:
+        return None
+
+    def answer(self, request) -> str:  # type: ignore[no-untyped-def]
+        n = next(i for i, e in enumerate(request.evidence) if self.cite in e.text) + 1
+        return f"{self.claim} [{n}]."
+
+    def stream(self, request):  # type: ignore[no-untyped-def]
+        yield self.answer(request)
+
+
+def test_a_draft_that_binds_the_questions_number_to_another_row_abstains(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The exit-code table lists codes 0, 1, 3 and 4. A model asked about code 2 writes the row
+    for code 1 as if it were code 2: no fallback answers the neighbouring question instead."""
+    techdocs = EXAMPLES.parent / "techdocs"
+    claim = "Exit code {} means the command failed; the message says why"
+    wrong = make_assistant(_ScriptedDrafter(claim.format(2), "command failed"))
+    wrong.ingest([techdocs])
+    answer = wrong.ask("What does exit code 2 mean?")
+    assert answer.abstained and not answer.citations and not answer.fallback
+    assert answer.flagged == [claim.format(2) + "."]
+    right = make_assistant(_ScriptedDrafter(claim.format(1), "command failed"))
+    answer = right.ask("What does exit code 1 mean?")
+    assert not answer.abstained and "code 1" in answer.text and not answer.fallback
+    # An unsupported claim of another kind still falls back to the evidence sentences.
+    invented = make_assistant(_ScriptedDrafter("Exit code 1 means the disk is full",
+                                               "command failed"))
+    answer = invented.ask("What does exit code 1 mean?")
+    assert answer.fallback and not answer.abstained and "disk" not in answer.text
