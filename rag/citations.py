@@ -80,26 +80,30 @@ def split_cited(answer: str) -> list[CitedSentence]:
     return out
 
 
-def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None
-                    ) -> bool:
+def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None,
+                    chunk: str | None = None) -> bool:
     """Whether every number, name and month a sentence states appears in the source.
 
     Args:
         sentence: the answer sentence.
         source: the evidence text.
         allowed: text whose names may also be used (the question: restating it is fine).
-        context: where the allowed text's numbers, identifiers and months must stand to be
-            restated: the backing sentence with its neighbours, its section's label and the
-            title. "Exit code 2 means the command failed" is no answer from a table row about
-            code 1, and "Version 3.0 will be released ..." none from a changelog section about
-            2.2.0, whatever the question asked. None: anywhere.
+        context: where the allowed text's numbers and identifiers must stand to be restated:
+            the backing sentence with its neighbours, its section's label, the title and the
+            source's date. "Exit code 2 means the command failed" is no answer from a table row
+            about code 1, and "Version 3.0 will be released ..." none from a changelog section
+            about 2.2.0, whatever the question asked. None: anywhere.
+        chunk: where the allowed text's months must stand to be restated (the whole cited
+            chunk; a year or month sets the time of a question more than it names what is
+            asked about). None: the context.
     """
     src = normalize(source).lower()
     src_numbers = numbers(src)
     ctx = None if context is None else normalize(context).lower()
     restated = numbers(allowed)
     if ctx is not None:
-        restated &= numbers(ctx)
+        # A year may be restated anywhere: "at the start of 2024" is told as "this year".
+        restated = {n for n in restated if n in numbers(ctx) or _is_year(n)}
         # An identifier is restated whole: "1.x" is not the "1" of a heading "1. Encryption".
         asked = identifier_words(normalize(allowed).lower())
         if (identifier_words(sentence.lower()) & asked) - identifier_words(ctx):
@@ -112,10 +116,16 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         parts = [p for p in re.split(r"[-']", name) if p]
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
-    # A month the question names may be restated, like its numbers, where the backing text has it.
-    restated_months = allowed_tokens if ctx is None else allowed_tokens & _name_tokens(ctx)
+    # A month the question names may be restated, like its numbers, where the chunk has it.
+    where = chunk if chunk is not None else context
+    restated_months = allowed_tokens if where is None else allowed_tokens & _name_tokens(
+        normalize(where).lower())
     return all(month.lower() in src_tokens | restated_months
                for month in _MONTHS.findall(sentence))
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number[:2] in ("19", "20")
 
 
 def _name_tokens(text: str) -> set[str]:
@@ -215,9 +225,12 @@ class CitationChecker:
         if not quotes_supported(sentence, evidence.text):
             return Check(False, quote, best_cov)
         # The question's numbers, identifiers and months may be restated only where the backing
-        # sentence gives them. A claim that would be backed if they could come from anywhere is
+        # sentence gives them, or the source's date does ("at the start of 2024" in a report of
+        # January 2024). A claim that would be backed if they could come from anywhere is
         # misbound: it answers a neighbouring question.
-        strict = facts_supported(sentence, backing, question, f"{title}\n{window}")
+        dated = f"{title}\n{human_date(evidence.effective_date()) or ''}"
+        whole = f"{dated}\n{evidence.text}"
+        strict = facts_supported(sentence, backing, question, f"{dated}\n{window}", whole)
         if not strict and not facts_supported(sentence, backing, question):
             return Check(False, quote, best_cov)
         # The question's words a restating sentence repeats ("The default zstd level is 3") must
@@ -243,7 +256,7 @@ class CitationChecker:
                 continue
             near = " ".join([terms_of[j] or section_label(evidence.text, spans[j][0]) or
                              evidence.section or "", *pieces[max(0, j - 1) : j + 2]])
-            if facts_supported(sentence, piece, question, f"{title}\n{near}"):
+            if facts_supported(sentence, piece, question, f"{dated}\n{near}", whole):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
 

@@ -214,3 +214,16 @@ def test_an_identifier_is_restated_whole(embedder) -> None:  # type: ignore[no-u
         "Repositories are encrypted with AES-256-GCM [1].", item,
         "Which encryption algorithm protects a repository?")
     assert "AES-256-GCM" in text
+
+
+def test_the_questions_year_sets_the_time_and_may_be_restated(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"At the start of 2024" in the question is when, not what: a report that says "now" backs
+    an answer that restates the year."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="treaty.txt", title="Treaty talks",
+                     text=("The official gave no timeline for the signing. He noted that the "
+                           "treaty project is at a high level of readiness."))]
+    question = "What state of readiness was the treaty project in at the start of 2024?"
+    text, _, flagged = CitationChecker(embedder).verify(
+        "The treaty project was at a high level of readiness at the start of 2024 [1].", item,
+        question)
+    assert "high level of readiness" in text and not flagged
