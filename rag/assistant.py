@@ -294,9 +294,9 @@ class Assistant:
             text, citations = "", []
         if not text and self.answerer.drafts and any(
                 self.checker.misbound(s, request.evidence, question.text) for s in flagged):
-            # The model bound the question's own number or identifier to a fact about something
-            # else ("Exit code 2 means ..." from the row for code 1): the evidence holds the
-            # neighbouring fact, not the one asked for, and so would a fallback.
+            # The model bound the question's own identifier to a fact about something else
+            # ("Tidewater 1.x used AES-256-GCM" from a page on today's encryption): the evidence
+            # holds the neighbouring fact, not the one asked for, and so would a fallback.
             answer.flagged = list(dict.fromkeys(flagged))
             answer.abstained = True
             answer.text = abstention_text(answer.question)

@@ -22,6 +22,7 @@ from .text import (
     content_terms,
     human_date,
     identifier_words,
+    identifiers,
     names,
     new_terms,
     normalize,
@@ -80,31 +81,29 @@ def split_cited(answer: str) -> list[CitedSentence]:
     return out
 
 
-def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None,
-                    chunk: str | None = None) -> bool:
+def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None
+                    ) -> bool:
     """Whether every number, name and month a sentence states appears in the source.
 
     Args:
         sentence: the answer sentence.
         source: the evidence text.
         allowed: text whose names may also be used (the question: restating it is fine).
-        context: where the allowed text's numbers and identifiers must stand to be restated:
-            the backing sentence with its neighbours, its section's label, the title and the
-            source's date. "Exit code 2 means the command failed" is no answer from a table row
-            about code 1, and "Version 3.0 will be released ..." none from a changelog section
-            about 2.2.0, whatever the question asked. None: anywhere.
-        chunk: where the allowed text's months must stand to be restated (the whole cited
-            chunk; a year or month sets the time of a question more than it names what is
-            asked about). None: the context.
+        context: where the allowed text's identifiers and months must appear to be restated
+            (the whole cited chunk with its title and date): "Version 3.0 will be released ..."
+            is no answer from a changelog that never mentions 3.0, whatever the question asked.
+            None: anywhere.
     """
     src = normalize(source).lower()
     src_numbers = numbers(src)
     ctx = None if context is None else normalize(context).lower()
     restated = numbers(allowed)
     if ctx is not None:
-        # A year may be restated anywhere: "at the start of 2024" is told as "this year".
-        restated = {n for n in restated if n in numbers(ctx) or _is_year(n)}
-        # An identifier is restated whole: "1.x" is not the "1" of a heading "1. Encryption".
+        # A number that names what is asked about ("version 3.0", "Su-35") is restated only
+        # where the chunk gives it; amounts and years anywhere: a report restates those loosely
+        # ("$11.8 million" for "more than $11 million", "this year" for 2024).
+        restated -= identifiers(allowed) - numbers(ctx)
+        # And whole: "Tidewater 1.x" is not the "1" of a numbered heading "1. Encryption".
         asked = identifier_words(normalize(allowed).lower())
         if (identifier_words(sentence.lower()) & asked) - identifier_words(ctx):
             return False
@@ -117,15 +116,9 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
     # A month the question names may be restated, like its numbers, where the chunk has it.
-    where = chunk if chunk is not None else context
-    restated_months = allowed_tokens if where is None else allowed_tokens & _name_tokens(
-        normalize(where).lower())
+    restated_months = allowed_tokens if ctx is None else allowed_tokens & _name_tokens(ctx)
     return all(month.lower() in src_tokens | restated_months
                for month in _MONTHS.findall(sentence))
-
-
-def _is_year(number: str) -> bool:
-    return len(number) == 4 and number[:2] in ("19", "20")
 
 
 def _name_tokens(text: str) -> set[str]:
@@ -161,9 +154,9 @@ class Check:
     supported: bool
     quote: str
     score: float
-    # Unsupported only because it restates the question's numbers or identifiers where the
-    # backing sentence does not give them: "Exit code 2 means the command failed" from the row
-    # for code 1 of a table that never mentions code 2.
+    # Unsupported only because it restates an identifier of the question that its source does
+    # not give: "Tidewater 1.x used AES-256-GCM" from a page about today's encryption whose
+    # heading is "1. Encryption".
     misbound: bool = False
 
 
@@ -224,18 +217,15 @@ class CitationChecker:
         backing = f"{title}\n{label}\n{quote}"
         if not quotes_supported(sentence, evidence.text):
             return Check(False, quote, best_cov)
-        # The question's numbers, identifiers and months may be restated only where the backing
-        # sentence gives them, or the source's date does ("at the start of 2024" in a report of
-        # January 2024). A claim that would be backed if they could come from anywhere is
-        # misbound: it answers a neighbouring question.
-        dated = f"{title}\n{human_date(evidence.effective_date()) or ''}"
-        whole = f"{dated}\n{evidence.text}"
-        strict = facts_supported(sentence, backing, question, f"{dated}\n{window}", whole)
+        # The question's identifiers and months may be restated only where the chunk, its title
+        # or its date gives them. A claim that would be backed if they could come from anywhere
+        # is misbound: it answers a neighbouring question.
+        whole = f"{title}\n{human_date(evidence.effective_date()) or ''}\n{evidence.text}"
+        strict = facts_supported(sentence, backing, question, whole)
         if not strict and not facts_supported(sentence, backing, question):
             return Check(False, quote, best_cov)
-        # The question's words a restating sentence repeats ("The default zstd level is 3") must
-        # stand there too, or under the title ("Version 2.2.0"), not elsewhere in the chunk.
-        full_cov = len(terms & set(content_terms(f"{title}\n{window}"))) / max(len(terms), 1)
+        full_cov = len(terms & set(content_terms(whole if restating else window))) / max(
+            len(terms), 1)
         if full_cov >= TERM_COVERAGE:
             return Check(strict, quote, full_cov, misbound=not strict)
         vec = sentence_vec if sentence_vec is not None else np.asarray(
@@ -254,16 +244,14 @@ class CitationChecker:
                 if facts_supported(sentence, piece, question):
                     return Check(False, quote, float(sims[j]), misbound=True)
                 continue
-            near = " ".join([terms_of[j] or section_label(evidence.text, spans[j][0]) or
-                             evidence.section or "", *pieces[max(0, j - 1) : j + 2]])
-            if facts_supported(sentence, piece, question, f"{dated}\n{near}", whole):
+            if facts_supported(sentence, piece, question, whole):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
 
     def misbound(self, sentence: str, evidence: list[Evidence], question: str) -> bool:
-        """Whether a sentence no evidence backs binds the question's own number or identifier to
-        a fact the evidence gives about something else (`Check.misbound`): the evidence answers
-        a neighbouring question, not this one."""
+        """Whether a sentence no evidence backs binds the question's own identifier to a fact the
+        evidence gives about something else (`Check.misbound`): the evidence answers a
+        neighbouring question, not this one."""
         text = MARKER.sub("", sentence).strip()
         return any(self.check(text, item, question).misbound for item in evidence)
 

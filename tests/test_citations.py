@@ -179,27 +179,6 @@ def test_a_quote_may_run_across_the_sources_line_breaks(embedder) -> None:  # ty
     assert wrong == ""
 
 
-def test_the_questions_numbers_are_restated_only_where_the_backing_sentence_has_them(embedder) -> None:  # type: ignore[no-untyped-def]
-    """"Exit code 2 means the command failed" is no answer from the row for code 1 of a table
-    that never mentions code 2; the same claim for code 1 is. Such a sentence is `misbound`:
-    it binds the question's own number to a fact about something else."""
-    item = [Evidence(chunk_id="c1", doc_id="d1", source="cli.html", title="Command-line reference",
-                     text=("Exit codes\nCode: 0; Meaning: Success.\n"
-                           "Code: 1; Meaning: The command failed; the message says why.\n"
-                           "Code: 3; Meaning: The repository is locked.\n"
-                           "Code: 4; Meaning: The passphrase is wrong."))]
-    checker = CitationChecker(embedder)
-    claim = "Exit code {} means the command failed; the message says why [1]."
-    text, _, flagged = checker.verify(claim.format(2), item, "What does exit code 2 mean?")
-    assert text == "" and flagged
-    assert checker.misbound(flagged[0], item, "What does exit code 2 mean?")
-    text, citations, _ = checker.verify(claim.format(1), item, "What does exit code 1 mean?")
-    assert "code 1" in text and citations[0].quote.startswith("Code: 1")
-    # A claim that invents a fact of its own is no misbinding: it is only unsupported.
-    invented = "Exit code 2 means the disk is full [1]."
-    assert not checker.misbound(invented, item, "What does exit code 2 mean?")
-
-
 def test_an_identifier_is_restated_whole(embedder) -> None:  # type: ignore[no-untyped-def]
     """"Tidewater 1.x" in the question is not the "1" of a numbered heading in the chunk."""
     item = [Evidence(chunk_id="c1", doc_id="d1", source="admin-guide.pdf", title="Admin guide",
@@ -210,6 +189,8 @@ def test_an_identifier_is_restated_whole(embedder) -> None:  # type: ignore[no-u
     text, _, flagged = checker.verify(
         "Tidewater 1.x used AES-256-GCM before any data leaves the machine [1].", item, question)
     assert text == "" and checker.misbound(flagged[0], item, question)
+    # A claim that invents a fact of its own is no misbinding: it is only unsupported.
+    assert not checker.misbound("Tidewater 1.x used Blowfish [1].", item, question)
     text, _, _ = checker.verify(
         "Repositories are encrypted with AES-256-GCM [1].", item,
         "Which encryption algorithm protects a repository?")

@@ -243,21 +243,23 @@ class _ScriptedDrafter:
         yield self.answer(request)
 
 
-def test_a_draft_that_binds_the_questions_number_to_another_row_abstains(make_assistant) -> None:  # type: ignore[no-untyped-def]
-    """The exit-code table lists codes 0, 1, 3 and 4. A model asked about code 2 writes the row
-    for code 1 as if it were code 2: no fallback answers the neighbouring question instead."""
+def test_a_draft_that_binds_the_questions_identifier_to_another_fact_abstains(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The manual describes today's encryption under "1. Encryption" and never says what
+    Tidewater 1.x used. A model asked about 1.x writes today's algorithm as if it were 1.x's: no
+    fallback answers the neighbouring question instead."""
     techdocs = EXAMPLES.parent / "techdocs"
-    claim = "Exit code {} means the command failed; the message says why"
-    wrong = make_assistant(_ScriptedDrafter(claim.format(2), "command failed"))
+    wrong = make_assistant(_ScriptedDrafter(
+        "Tidewater 1.x used AES-256-GCM before any data leaves the machine", "AES-256-GCM"))
     wrong.ingest([techdocs])
-    answer = wrong.ask("What does exit code 2 mean?")
+    answer = wrong.ask("Which encryption algorithm did Tidewater 1.x use?")
     assert answer.abstained and not answer.citations and not answer.fallback
-    assert answer.flagged == [claim.format(2) + "."]
-    right = make_assistant(_ScriptedDrafter(claim.format(1), "command failed"))
-    answer = right.ask("What does exit code 1 mean?")
-    assert not answer.abstained and "code 1" in answer.text and not answer.fallback
+    assert answer.flagged == ["Tidewater 1.x used AES-256-GCM before any data leaves the machine."]
+    right = make_assistant(_ScriptedDrafter(
+        "Every Tidewater repository is encrypted with AES-256-GCM", "AES-256-GCM"))
+    answer = right.ask("Which encryption algorithm protects a repository?")
+    assert not answer.abstained and "AES-256-GCM" in answer.text and not answer.fallback
     # An unsupported claim of another kind still falls back to the evidence sentences.
-    invented = make_assistant(_ScriptedDrafter("Exit code 1 means the disk is full",
-                                               "command failed"))
-    answer = invented.ask("What does exit code 1 mean?")
-    assert answer.fallback and not answer.abstained and "disk" not in answer.text
+    invented = make_assistant(_ScriptedDrafter(
+        "Every Tidewater repository is encrypted with Blowfish", "AES-256-GCM"))
+    answer = invented.ask("Which encryption algorithm protects a repository?")
+    assert answer.fallback and not answer.abstained and "Blowfish" not in answer.text
