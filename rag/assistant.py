@@ -287,21 +287,20 @@ class Assistant:
         """Check the draft's citations; fall back to extractive sentences if nothing survives."""
         question = request.question
         text, citations, flagged = "", list[Citation](), list[str]()
+        misbound = False
         if raw.strip() and not is_abstention(raw):
-            text, citations, flagged = self.checker.verify(raw, request.evidence, question.text)
+            review = self.checker.review(raw, request.evidence, question.text)
+            text, citations, flagged = review.text, review.citations, review.flagged
+            misbound = bool(review.misbound)
         if text and self.answerer.drafts and not self.policy.draft_answers(question, text):
             flagged = [*flagged, text]
             text, citations = "", []
-        if not text and self.answerer.drafts and any(
-                self.checker.misbound(s, request.evidence, question.text) for s in flagged):
-            # The model bound the question's own identifier to a fact about something else
-            # ("Tidewater 1.x used AES-256-GCM" from a page on today's encryption): the evidence
-            # holds the neighbouring fact, not the one asked for, and so would a fallback.
-            answer.flagged = list(dict.fromkeys(flagged))
-            answer.abstained = True
-            answer.text = abstention_text(answer.question)
-            return
-        if not text or not satisfies(question, text):
+        # Nothing left of a draft that bound the question's own identifier to a fact about
+        # something else ("Tidewater 1.x used AES-256-GCM" from a page on today's encryption):
+        # the evidence holds the neighbouring fact, not the one asked for, and so would a
+        # fallback. The answer abstains.
+        bound_elsewhere = not text and misbound and self.answerer.drafts
+        if not bound_elsewhere and (not text or not satisfies(question, text)):
             if raw.strip() and self.answerer.drafts:
                 flagged = flagged or [raw.strip()]
                 log.info("%s answer not supported by the evidence; answering extractively",

@@ -160,6 +160,16 @@ class Check:
     misbound: bool = False
 
 
+@dataclass
+class Review:
+    """A checked answer: its supported text, citations, and what was dropped."""
+
+    text: str
+    citations: list[Citation]
+    flagged: list[str]  # sentences dropped as unsupported (and date frames a source lacks)
+    misbound: list[str]  # of those, the ones `Check.misbound` against some piece of evidence
+
+
 class CitationChecker:
     """Checks answer sentences against evidence and builds the final, renumbered citations."""
 
@@ -248,13 +258,6 @@ class CitationChecker:
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
 
-    def misbound(self, sentence: str, evidence: list[Evidence], question: str) -> bool:
-        """Whether a sentence no evidence backs binds the question's own identifier to a fact the
-        evidence gives about something else (`Check.misbound`): the evidence answers a
-        neighbouring question, not this one."""
-        text = MARKER.sub("", sentence).strip()
-        return any(self.check(text, item, question).misbound for item in evidence)
-
     def verify(self, answer: str, evidence: list[Evidence], question: str = ""
                ) -> tuple[str, list[Citation], list[str]]:
         """Check every sentence of an answer; keep the supported ones with fresh numbering.
@@ -263,8 +266,16 @@ class CitationChecker:
             The answer text with `[n]` renumbered from 1, its citations, and the sentences dropped
             as unsupported.
         """
+        review = self.review(answer, evidence, question)
+        return review.text, review.citations, review.flagged
+
+    def review(self, answer: str, evidence: list[Evidence], question: str = "") -> Review:
+        """`verify`, also saying which dropped sentences are misbound (`Check.misbound` against
+        some piece of evidence): they bind the question's own identifier to a fact the evidence
+        gives about something else, so the evidence answers a neighbouring question."""
         kept: list[str] = []
         flagged: list[str] = []
+        misbound: list[str] = []
         citations: list[Citation] = []
         by_key: dict[tuple[str, str], int] = {}
         for cited in split_cited(answer):
@@ -281,18 +292,23 @@ class CitationChecker:
             # Every source the sentence cites keeps its marker if it backs the sentence; when
             # none does, the first other piece of evidence that does is cited instead.
             found: list[tuple[int, Check]] = []
+            bound_elsewhere = False
             for i in order:
                 result = self.check(text, evidence[i], question)
+                bound_elsewhere |= result.misbound
                 if result.supported:
                     found.append((i, result))
             if not found:
                 for i in (i for i in range(len(evidence)) if i not in order):
                     result = self.check(text, evidence[i], question)
+                    bound_elsewhere |= result.misbound
                     if result.supported:
                         found.append((i, result))
                         break
             if not found:
                 flagged.append(text)
+                if bound_elsewhere:
+                    misbound.append(text)
                 continue
             if frame and not _frame_holds(framed, evidence[found[0][0]]):
                 flagged.append(prefix.strip())  # a date the cited source does not carry
@@ -309,7 +325,7 @@ class CitationChecker:
             end = body[-1] if body[-1] in ".!?" else "."
             body = body.rstrip(".!?")
             kept.append(f"{prefix}{body} {''.join(markers)}{end}")
-        return " ".join(kept), citations, flagged
+        return Review(" ".join(kept), citations, flagged, misbound)
 
 
 def _frame_holds(framed: str | None, item: Evidence) -> bool:

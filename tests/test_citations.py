@@ -186,11 +186,12 @@ def test_an_identifier_is_restated_whole(embedder) -> None:  # type: ignore[no-u
                            "any data leaves the machine."))]
     checker = CitationChecker(embedder)
     question = "Which encryption algorithm did Tidewater 1.x use?"
-    text, _, flagged = checker.verify(
+    review = checker.review(
         "Tidewater 1.x used AES-256-GCM before any data leaves the machine [1].", item, question)
-    assert text == "" and checker.misbound(flagged[0], item, question)
+    assert review.text == "" and review.misbound == review.flagged
     # A claim that invents a fact of its own is no misbinding: it is only unsupported.
-    assert not checker.misbound("Tidewater 1.x used Blowfish [1].", item, question)
+    invented = checker.review("Tidewater 1.x used Blowfish [1].", item, question)
+    assert invented.flagged and not invented.misbound
     text, _, _ = checker.verify(
         "Repositories are encrypted with AES-256-GCM [1].", item,
         "Which encryption algorithm protects a repository?")
