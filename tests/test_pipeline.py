@@ -263,3 +263,30 @@ def test_a_draft_that_binds_the_questions_identifier_to_another_fact_abstains(ma
         "Every Tidewater repository is encrypted with Blowfish", "AES-256-GCM"))
     answer = invented.ask("Which encryption algorithm protects a repository?")
     assert answer.fallback and not answer.abstained and "Blowfish" not in answer.text
+
+
+def test_the_sentence_that_finishes_the_best_one_is_shown_with_it(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Docs often introduce a thing in one sentence and name it in the next ("Rust has two
+    floating-point types ... Rust's floating-point types are f32 and f64"): when the next
+    sentence scores nearly as well as the best, the answer is the passage, each sentence cited."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "snapshots.md").write_text(
+        "# Snapshots\n\n"
+        "A snapshot records the state of a repository at one moment. Every Tidewater snapshot "
+        "also has two kinds of index, which are files that list the chunks a backup stores. "
+        "Tidewater calls the two kinds flat and tree, and a snapshot of a large backup has a "
+        "tree index. Indexes are rebuilt by the check command.\n\n"
+        "## Retention\n\n"
+        "Snapshots are kept for 30 days by default. The prune command removes older "
+        "snapshots.\n", encoding="utf-8")
+    assistant = make_assistant()
+    assistant.ingest([docs])
+    answer = assistant.ask("Which kinds of index does a Tidewater snapshot have?")
+    assert not answer.abstained
+    assert "two kinds of index" in answer.text and "flat and tree" in answer.text
+    assert [("two kinds of index" in c.quote, "flat and tree" in c.quote)
+            for c in answer.citations] == [(True, False), (False, True)]
+    # A next sentence that scores far below the best is left out.
+    answer = assistant.ask("How long are snapshots kept by default?")
+    assert "30 days" in answer.text and "prune" not in answer.text

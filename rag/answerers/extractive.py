@@ -11,12 +11,16 @@ from ingest import containment
 
 from ..question import Question
 from ..support import Candidate
-from ..text import content_terms
+from ..text import content_terms, sentence_spans
 from ..types import Evidence
 from .base import Request, human_date, in_context
 
 SECOND_SENTENCE_RATIO = 0.8  # a second source must score this close to the best to be added
 RECENT_RATIO = 0.5  # "the latest report": a newer answer this close to the best goes first
+# The sentence after the best one is shown with it when it scores this close: the two are one
+# passage ("os.cpus().length should not be used to calculate the parallelism available." "Use
+# os.availableParallelism() for this purpose."). The same ratio as a second source's, not tuned.
+PASSAGE_RATIO = SECOND_SENTENCE_RATIO
 
 
 def _same_story(a: Evidence, b: Evidence) -> bool:
@@ -29,9 +33,34 @@ def effective_date(item: Evidence) -> str | None:
 
 
 def select(request: Request) -> list[Candidate]:
-    """The sentences to answer with: the best one, plus one from another report when it adds
-    a differently dated view (the answer changed over time, or the reports disagree).
+    """The sentences to answer with: the best one (with the sentence after it when that scores
+    nearly as well), plus one from another report when it adds a differently dated view (the
+    answer changed over time, or the reports disagree).
     """
+    chosen = _select(request)
+    if chosen:
+        follow = _continuation(chosen[0], request)
+        if follow is not None and follow not in chosen:
+            chosen.insert(1, follow)
+    return chosen
+
+
+def _continuation(best: Candidate, request: Request) -> Candidate | None:
+    """The sentence right after `best` in its chunk, when it scores nearly as well."""
+    text = request.evidence[best.index].text
+    after = [a for a, _ in sentence_spans(text) if a >= best.end]
+    if not after:
+        return None
+    follow = next((c for c in request.candidates
+                   if c.index == best.index and c.start == after[0]), None)
+    if follow is None or follow.score < PASSAGE_RATIO * best.score:
+        return None
+    if follow.sentence.strip() in in_context(best, request.evidence):
+        return None  # already shown with it (the block a colon introduces)
+    return follow
+
+
+def _select(request: Request) -> list[Candidate]:
     cands = [c for c in request.candidates if c.novel]
     if not cands:
         return []
@@ -96,11 +125,12 @@ def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
     dated = len(chosen) > 1 and len(dates - {None}) >= 1 and len(dates) > 1
     parts = []
     for pos, cand in enumerate(chosen):
-        text = in_context(cand, evidence)
+        follows = pos > 0 and _follows(chosen[pos - 1], cand, evidence)
+        text = cand.sentence.strip() if follows else in_context(cand, evidence)
         end = text[-1] if text and text[-1] in ".!?" else "."
         body = text.rstrip(".!?")
         marker = f"[{cand.index + 1}]"
-        if dated:
+        if dated and not follows:
             when = human_date(effective_date(evidence[cand.index]))
             if when is None:
                 prefix = "An undated report: "
@@ -109,6 +139,15 @@ def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
             body = prefix + body
         parts.append(f"{body} {marker}{end}")
     return " ".join(parts)
+
+
+def _follows(first: Candidate, second: Candidate, evidence: list[Evidence]) -> bool:
+    """Whether `second` is the sentence right after `first` in the same chunk."""
+    if first.index != second.index or second.start < first.end:
+        return False
+    between = [a for a, _ in sentence_spans(evidence[first.index].text)
+               if first.end <= a < second.start]
+    return not between
 
 
 class ExtractiveAnswerer:
