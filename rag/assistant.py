@@ -16,7 +16,7 @@ from .embeddings import Embedder
 from .errors import EmptyIndexError, RagError
 from .indexer import Indexer, Progress
 from .policy import AnswerPolicy
-from .question import Question, parse, satisfies
+from .question import Question, parse
 from .retrieval import Retriever
 from .settings import Settings
 from .store import Store
@@ -284,7 +284,8 @@ class Assistant:
         return condense(question, history)
 
     def _finish(self, answer: Answer, raw: str, request: Request) -> None:
-        """Check the draft's citations; fall back to extractive sentences if nothing survives."""
+        """Check the draft's citations; the answer policy says whether it stands, falls back to
+        the evidence sentences, or abstains."""
         question = request.question
         text, citations, flagged = "", list[Citation](), list[str]()
         misbound = False
@@ -292,23 +293,21 @@ class Assistant:
             review = self.checker.review(raw, request.evidence, question.text)
             text, citations, flagged = review.text, review.citations, review.flagged
             misbound = bool(review.misbound)
-        if text and self.answerer.drafts and not self.policy.draft_answers(question, text):
+        drafted = self.answerer.drafts
+        verdict = self.policy.judge(question, text, drafted=drafted, misbound=misbound)
+        if verdict.unanswering:
             flagged = [*flagged, text]
+        if verdict.action != "answer":
             text, citations = "", []
-        # Nothing left of a draft that bound the question's own identifier to a fact about
-        # something else ("Tidewater 1.x used AES-256-GCM" from a page on today's encryption):
-        # the evidence holds the neighbouring fact, not the one asked for, and so would a
-        # fallback. The answer abstains.
-        bound_elsewhere = not text and misbound and self.answerer.drafts
-        if not bound_elsewhere and (not text or not satisfies(question, text)):
-            if raw.strip() and self.answerer.drafts:
+        if verdict.action == "fall_back":
+            if raw.strip() and drafted:
                 flagged = flagged or [raw.strip()]
                 log.info("%s answer not supported by the evidence; answering extractively",
                          self.answerer.name)
             fallback = self._extractive.answer(request)
             text, citations, more = self.checker.verify(fallback, request.evidence, question.text)
             flagged = flagged + more
-            answer.fallback = self.answerer.drafts
+            answer.fallback = drafted
         answer.text, answer.citations = text, citations
         answer.flagged = list(dict.fromkeys(flagged))
         if not text:

@@ -1,5 +1,6 @@
 """The answer policy in one place: when the evidence answers at all, which sentences may stand
-as an answer, and whether a model's checked draft answers the question.
+as an answer, and what becomes of an answer once its citations are checked (it stands, the
+evidence sentences answer instead, or the assistant abstains).
 
 What a sentence says and how well it matches is measured in `support.py`; what the question asks
 for in `question.py`; whether a sentence is backed by its source in `citations.py`. This module
@@ -9,12 +10,28 @@ only decides, from those measurements.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 from .question import Question, satisfies
 from .support import Candidate
 from .text import new_terms, numbers
 
 ABSTAIN_WINDOW = 12  # best-scored sentences considered when deciding to abstain
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What becomes of a checked answer.
+
+    action: "answer" (the checked text stands), "fall_back" (answer with the evidence sentences
+        instead) or "abstain".
+    unanswering: the checked text stands by its sources but does not answer the question (it is
+        reported as flagged, not shown).
+    """
+
+    action: Literal["answer", "fall_back", "abstain"]
+    unanswering: bool = False
 
 
 class AnswerPolicy:
@@ -82,3 +99,26 @@ class AnswerPolicy:
         # New words, or a number the question does not hold ("$5 a gallon [1].").
         asked = " ".join([question.text, *question.terms])  # with a follow-up's context terms
         return bool(new_terms(claims, asked) or numbers(claims) - numbers(question.text))
+
+    def judge(self, question: Question, text: str, *, drafted: bool, misbound: bool) -> Verdict:
+        """What becomes of an answer once its citations are checked.
+
+        Args:
+            question: the parsed question.
+            text: what survived the citation check ("" when nothing did).
+            drafted: the answer was written by a model (not quoted from the evidence).
+            misbound: a dropped sentence bound the question's own identifier to a fact the
+                evidence gives about something else (`CitationChecker.review`).
+        """
+        unanswering = bool(text) and drafted and not self.draft_answers(question, text)
+        if unanswering:
+            text = ""
+        # Nothing left of a draft that bound the question's own identifier to a fact about
+        # something else ("Tidewater 1.x used AES-256-GCM" from a page on today's encryption):
+        # the evidence holds the neighbouring fact, not the one asked for, and so would the
+        # evidence sentences. A draft dropped for any other reason falls back to them.
+        if not text and drafted and misbound:
+            return Verdict("abstain", unanswering)
+        if not text or not satisfies(question, text):
+            return Verdict("fall_back", unanswering)
+        return Verdict("answer")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.policy import AnswerPolicy
+from rag.policy import AnswerPolicy, Verdict
 from rag.question import parse
 from rag.settings import Settings
 from rag.support import Candidate, SentenceScorer, make_idf
@@ -105,3 +105,25 @@ def test_the_one_a_which_question_asks_for_is_shown_when_a_sentence_only_describ
                         "Which popular singer will launch a Las Vegas residency later this year?")
     assert best.sentence.startswith("After postponing")
     assert in_context(best, evidence).startswith("Adele is returning to Las Vegas. After")
+
+
+def test_what_becomes_of_a_checked_answer() -> None:
+    """The policy's verdict on what survived the citation check (no model needed)."""
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    when = parse("When did the presidents agree to draft the treaty?")
+    judge = policy.judge
+    # A checked draft that holds a date beyond the question's words stands.
+    assert judge(when, "They agreed in January 2022 [1].", drafted=True,
+                 misbound=False).action == "answer"
+    # One that only restates the question is reported, and the evidence sentences answer.
+    restated = judge(when, "The presidents agreed to draft the treaty [1].", drafted=True,
+                     misbound=False)
+    assert (restated.action, restated.unanswering) == ("fall_back", True)
+    # Nothing survived: the evidence sentences answer, unless a dropped sentence bound the
+    # question's own identifier to a fact about something else.
+    assert judge(when, "", drafted=True, misbound=False) == Verdict("fall_back")
+    assert judge(when, "", drafted=True, misbound=True) == Verdict("abstain")
+    # Quoted sentences are not drafts: no restatement test, and misbinding is a model's error.
+    assert judge(when, "", drafted=False, misbound=True) == Verdict("fall_back")
+    assert judge(when, "The treaty was signed in Moscow [1].", drafted=False,
+                 misbound=False).action == "fall_back"  # no date: it does not answer "when"
