@@ -11,6 +11,7 @@ from pathlib import Path
 from rag import Assistant, Settings
 
 from .datasets import load_dataset, select_split
+from .generation_cache import GenerationCache, cache_generations
 from .report import chart, compare_table, gate, write
 from .runner import Config, RunResult, eval_settings, run
 
@@ -30,15 +31,25 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
                     transient=True, disable=not sys.stderr.isatty())
 
 
-def _run_one(assistant: Assistant, config: Config, dataset) -> RunResult:  # type: ignore[no-untyped-def]
+def _run_one(assistant: Assistant, config: Config, dataset,  # type: ignore[no-untyped-def]
+             cache: GenerationCache | None = None) -> RunResult:
+    cached = cache is not None and not config.baseline and cache_generations(assistant, cache)
+    before = cache.stats() if cache is not None else {}
     if config.baseline:
         from .baseline import run_baseline
 
         return run_baseline(assistant, dataset, config)
     with _progress(f"{dataset.name} · {config.name}") as bar:
         task = bar.add_task("", total=len(dataset.items))
-        return run(assistant, dataset, config,
-                   progress=lambda done, total: bar.update(task, completed=done))
+        result = run(assistant, dataset, config,
+                     progress=lambda done, total: bar.update(task, completed=done))
+    if cached and cache is not None:
+        # Latencies of replayed generations are not the model's: the report says so.
+        after = cache.stats()
+        result.summary["generation_cache"] = {
+            "path": after["path"], "hits": after["hits"] - before["hits"],
+            "misses": after["misses"] - before["misses"]}
+    return result
 
 
 def run_eval(args: argparse.Namespace, base: Settings) -> int:
@@ -46,6 +57,7 @@ def run_eval(args: argparse.Namespace, base: Settings) -> int:
                            args.split)
     command = "rag " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     settings = eval_settings(base, dataset)
+    cache = GenerationCache(Path(args.generation_cache)) if args.generation_cache else None
     if args.k:
         settings = settings.model_copy(update={"top_k": args.k})
     if args.compare:
@@ -58,7 +70,7 @@ def run_eval(args: argparse.Namespace, base: Settings) -> int:
             assistant = shared.with_answerer(config.answerer)
             assistant.settings = assistant.settings.model_copy(
                 update={"retrieval_mode": config.retrieval_mode})
-            result = _run_one(assistant, config, dataset)
+            result = _run_one(assistant, config, dataset, cache)
             write(result, out / config.name.replace("/", "-").replace(" ", "-"), dataset.name,
                   command)
             results.append(result)
@@ -73,7 +85,7 @@ def run_eval(args: argparse.Namespace, base: Settings) -> int:
     mode = args.retrieval_mode or settings.retrieval_mode
     settings = settings.model_copy(update={"answerer": answerer, "retrieval_mode": mode})
     config = Config(f"{answerer}/{mode}", answerer, mode)
-    result = _run_one(Assistant.from_settings(settings), config, dataset)
+    result = _run_one(Assistant.from_settings(settings), config, dataset, cache)
     out = Path(args.out or f"reports/eval/{dataset.name}-{answerer}")
     paths = write(result, out, dataset.name, command)
     overall = result.summary["overall"]
@@ -85,6 +97,10 @@ def run_eval(args: argparse.Namespace, base: Settings) -> int:
     print(json.dumps({"all": rounded(overall), **{split: rounded(block) for split, block in
                                                    result.summary.get("by_split", {}).items()}},
                      indent=1))
+    if "generation_cache" in result.summary:
+        stats = result.summary["generation_cache"]
+        print(f"Generation cache {stats['path']}: {stats['hits']} reused, {stats['misses']} "
+              "generated (latencies of reused generations are not the model's)")
     print("Reports: " + ", ".join(str(p) for p in paths.values()))
     if args.gate:
         failures = gate(result.summary, dataset.name, answerer)

@@ -46,6 +46,13 @@ def write(result: RunResult, out: Path, dataset: str, command: str) -> dict[str,
     return paths
 
 
+def _cache_note(stats: dict[str, Any] | None) -> list[str]:
+    if not stats:
+        return []
+    return [f"Generations: {stats['hits']} reused from {stats['path']}, {stats['misses']} "
+            "generated; the latencies of reused ones are not the model's.", ""]
+
+
 def markdown(result: RunResult, dataset: str, command: str) -> str:
     s = result.summary
     overall = s["overall"]
@@ -53,6 +60,7 @@ def markdown(result: RunResult, dataset: str, command: str) -> str:
              f"Questions: {overall['n']}; ingest {s['ingest_s']:.1f}s; retrieval p50/p95 "
              f"{overall['retrieval_p50_s'] * 1000:.0f}/{overall['retrieval_p95_s'] * 1000:.0f} ms; "
              f"end to end p50/p95 {overall['total_p50_s']:.2f}/{overall['total_p95_s']:.2f} s", "",
+             *_cache_note(s.get("generation_cache")),
              "## Overall", "",
              table(["metric", "value"], [[k, overall.get(k)] for k in
                                          ["hit@1", "hit@3", "hit@5", "hit@10", "recall@5",

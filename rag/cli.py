@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--configs", help="with --compare: comma-separated config names")
     p.add_argument("--gate", action="store_true",
                    help="exit non-zero when a score is below evals/thresholds.toml")
+    p.add_argument("--generation-cache", metavar="FILE",
+                   help="reuse the model's generations stored in FILE (SQLite), keyed by the exact "
+                   "prompt: measures a change after generation without re-running the model")
     _common(p)
 
     p = sub.add_parser("bench", help="speed benchmarks (see benchmarks/)")

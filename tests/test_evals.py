@@ -235,3 +235,60 @@ def test_an_eval_collection_holds_its_corpus_and_nothing_else(make_assistant,  #
     ingest_corpus(assistant, Dataset("town", [], new))
     paths = {r.get("path") for r in assistant.store.registry(fresh=True).values()}
     assert paths == {str((new / "bridge.txt").resolve())}
+
+
+class _CountingModel:
+    """A model stand-in that writes a cited sentence from its prompt and counts its calls (the
+    model is not under test: what the cache keeps and replays is)."""
+
+    model_path = None
+    max_tokens = 64
+    temperature = 0.0
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
+        self.calls += 1
+        first = messages[-1]["content"].split("\n")[1]  # "[n] (label) sentence"
+        yield first.split(") ", 1)[1][:60]
+        yield " [1]."
+
+
+@pytest.mark.slow
+def test_generation_cache_replays_drafts_and_says_so(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from evals.cli import _run_one
+    from evals.generation_cache import CachedGenerator, GenerationCache
+    from rag.answerers.llm import LLMAnswerer
+    from rag.errors import RagError
+
+    model = _CountingModel()
+    assistant = make_assistant(answerer=LLMAnswerer("local", model), collection="eval_example")
+    dataset = load_dataset("example", limit=4)
+    cache = GenerationCache(tmp_path / "gen.sqlite")
+    first = _run_one(assistant, Config("local/hybrid", "local"), dataset, cache)
+    generated = model.calls
+    assert generated > 0
+    assert first.summary["generation_cache"]["misses"] == generated
+    again = _run_one(assistant, Config("local/hybrid", "local"), dataset,
+                     GenerationCache(tmp_path / "gen.sqlite"))
+    assert model.calls == generated  # nothing generated twice
+    assert again.summary["generation_cache"] == {
+        "path": str(tmp_path / "gen.sqlite"), "hits": generated, "misses": 0}
+    assert [r["answer"] for r in again.rows] == [r["answer"] for r in first.rows]
+    from evals.report import markdown
+
+    assert f"Generations: {generated} reused" in markdown(again, "example", "rag eval")
+    # Another prompt, or another model, is generated afresh.
+    other = CachedGenerator(model, cache)
+    assert "".join(other.chat([{"role": "user", "content": "x\n[1] (a) New prompt."}])) == (
+        "New prompt. [1].")
+    assert model.calls == generated + 1
+    model.temperature = 0.7
+    list(CachedGenerator(model, cache).chat([{"role": "user", "content": "x\n[1] (a) New prompt."}]))
+    assert model.calls == generated + 2
+    # A file that is no cache is refused with what to do.
+    bad = tmp_path / "bad.sqlite"
+    bad.write_text("not a database")
+    with pytest.raises(RagError, match="generation cache"):
+        GenerationCache(bad)
