@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ingest import containment
+from ingest import containment, section_label
 
 from ..question import Question
 from ..support import Candidate
@@ -54,6 +54,9 @@ def _continuation(best: Candidate, request: Request) -> Candidate | None:
     follow = next((c for c in request.candidates
                    if c.index == best.index and c.start == after[0]), None)
     if follow is None or follow.score < PASSAGE_RATIO * best.score:
+        return None
+    # A heading after it begins another section ("## Retention"): no continuation.
+    if section_label(text, follow.end + 2) != section_label(text, best.start):
         return None
     if follow.sentence.strip() in in_context(best, request.evidence):
         return None  # already shown with it (the block a colon introduces)

@@ -1,0 +1,40 @@
+"""Which evidence sentences the extractive answerer shows, over hand-scored sentences (the
+scores are given here: how sentences are scored is tested with the real model elsewhere)."""
+
+from __future__ import annotations
+
+from rag.answerers import Request
+from rag.answerers.extractive import ExtractiveAnswerer
+from rag.question import parse
+from rag.support import Candidate
+from rag.text import sentence_spans
+from rag.types import Evidence
+
+TEXT = ("Snapshots\n\nEvery snapshot has two kinds of index. Tidewater calls them flat and tree. "
+        "Indexes are rebuilt by the check command.\n\nRetention policy\n\nSnapshots are kept "
+        "for 30 days.")
+
+
+def _answer(scores: dict[str, float]) -> str:
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=TEXT, source="snapshots.md")]
+    cands = []
+    for a, b in sentence_spans(TEXT):
+        sentence = TEXT[a:b]
+        score = next((s for key, s in scores.items() if sentence.startswith(key)), 0.01)
+        cands.append(Candidate(0, sentence, a, b, score=score, qualified=True))
+    cands.sort(key=lambda c: c.score, reverse=True)
+    request = Request(parse("Which kinds of index does a snapshot have?"), evidence, cands)
+    return ExtractiveAnswerer().answer(request)
+
+
+def test_the_next_sentence_joins_the_best_only_when_it_scores_nearly_as_well() -> None:
+    both = _answer({"Every snapshot": 0.40, "Tidewater calls": 0.35})
+    assert both == ("Every snapshot has two kinds of index [1]. "
+                    "Tidewater calls them flat and tree [1].")
+    alone = _answer({"Every snapshot": 0.40, "Tidewater calls": 0.20})
+    assert alone == "Every snapshot has two kinds of index [1]."
+
+
+def test_a_heading_after_the_best_sentence_is_no_continuation() -> None:
+    answer = _answer({"Indexes are rebuilt": 0.40, "Retention policy": 0.39})
+    assert answer == "Indexes are rebuilt by the check command [1]."
