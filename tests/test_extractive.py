@@ -38,3 +38,6 @@ def test_the_next_sentence_joins_the_best_only_when_it_scores_nearly_as_well() -
 def test_a_heading_after_the_best_sentence_is_no_continuation() -> None:
     answer = _answer({"Indexes are rebuilt": 0.40, "Retention policy": 0.39})
     assert answer == "Indexes are rebuilt by the check command [1]."
+    # A best sentence that is itself a heading is continued by its section's first line.
+    answer = _answer({"Retention policy": 0.40, "Snapshots are kept": 0.39})
+    assert answer == "Retention policy [1]. Snapshots are kept for 30 days [1]."

@@ -55,8 +55,9 @@ def _continuation(best: Candidate, request: Request) -> Candidate | None:
                    if c.index == best.index and c.start == after[0]), None)
     if follow is None or follow.score < PASSAGE_RATIO * best.score:
         return None
-    # A heading after it begins another section ("## Retention"): no continuation.
-    if section_label(text, follow.end + 2) != section_label(text, best.start):
+    # A heading begins another section ("## Retention"): it continues nothing. (A best sentence
+    # that is itself a heading is continued by its section's first line.)
+    if section_label(text, follow.end + 2) != section_label(text, follow.start):
         return None
     if follow.sentence.strip() in in_context(best, request.evidence):
         return None  # already shown with it (the block a colon introduces)
