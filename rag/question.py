@@ -98,7 +98,8 @@ _SCENE = re.compile(
     re.IGNORECASE,
 )
 SCENE_WEIGHT = 0.6
-_GENERIC_FOCUS = {"kind", "type", "sort", "part", "name", "number", "way", "thing", "one", "ones"}
+_GENERIC_FOCUS = {"kind", "type", "sort", "part", "name", "number", "way", "thing", "one", "ones",
+                  "value", "values"}
 _FILLER = {"kind", "type", "sort", "name", "way"}  # "what kind of meeting": the meeting is asked
 _FOCUS_PATTERNS = [
     re.compile(r"^(?:in |of |for |at |by )?(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?P<focus>[\w'-]+)\s+"

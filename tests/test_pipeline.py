@@ -290,3 +290,13 @@ def test_the_sentence_that_finishes_the_best_one_is_shown_with_it(make_assistant
     # A next sentence that scores far below the best is left out.
     answer = assistant.ask("How long are snapshots kept by default?")
     assert "30 days" in answer.text and "prune" not in answer.text
+
+
+def test_a_default_asked_as_the_value_is_answered(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """"What is the default value of X?" is how users ask reference docs, which write "The
+    default is 30 days" or "Default: 70", not "the value"."""
+    assistant = make_assistant()
+    assistant.ingest([EXAMPLES.parent / "techdocs"])
+    answer = assistant.ask("What is the default value of retention_days?")
+    assert not answer.abstained and "30 days" in answer.text
+    assert answer.citations[0].source == "configuration.html"

@@ -31,6 +31,10 @@ def test_focus_noun_is_required_only_when_it_is_what_is_asked() -> None:
     city = parse("In which city did Putin hold talks?")
     assert city.focus_required is False
     assert parse("How many hours of talks did they hold?").focus == "hours"
+    # "value", like "name" or "number", names no category: every answer is one. Reference docs
+    # give a default as "Default: 70" or "width=70", never as "the value".
+    default = parse("What is the default value of width in textwrap.wrap()?")
+    assert default.focus != "value" and not default.focus_required
 
 
 def test_typed_sentences() -> None:
