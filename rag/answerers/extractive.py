@@ -18,8 +18,9 @@ from .base import Request, human_date, in_context
 SECOND_SENTENCE_RATIO = 0.8  # a second source must score this close to the best to be added
 RECENT_RATIO = 0.5  # "the latest report": a newer answer this close to the best goes first
 # The sentence after the best one is shown with it when it scores this close: the two are one
-# passage ("os.cpus().length should not be used to calculate the parallelism available." "Use
-# os.availableParallelism() for this purpose."). The same ratio as a second source's, not tuned.
+# passage ("Rustdoc only supports Rust source code and Markdown input formats." "If the file ends
+# in .md or .markdown, rustdoc treats it as a Markdown file."). The same ratio as a second
+# source's, not tuned (docs/evals.md, session 12).
 PASSAGE_RATIO = SECOND_SENTENCE_RATIO
 
 
