@@ -116,6 +116,9 @@ def test_every_gold_item_has_a_stable_split() -> None:
         splits = {i.split for i in items}
         assert splits == {"dev", "heldout"}, name
         assert any(i.type == "unanswerable" and i.split == "heldout" for i in items), name
+    # The API-reference set is for fitting only: every question is dev.
+    pyref = load_items(DATASETS / "pyref.jsonl")
+    assert {i.split for i in pyref} == {"dev"} and any(i.type == "unanswerable" for i in pyref)
     techdocs = load_dataset("techdocs")
     held = select_split(techdocs, "heldout")
     assert 0 < len(held.items) < len(techdocs.items)
