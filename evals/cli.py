@@ -12,7 +12,7 @@ from rag import Assistant, Settings
 
 from .datasets import load_dataset, select_split
 from .generation_cache import GenerationCache, cache_generations
-from .report import chart, compare_table, gate, write
+from .report import cache_note, chart, compare_table, gate, write
 from .runner import Config, RunResult, eval_settings, run
 
 COMPARE = [
@@ -33,12 +33,12 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
 
 def _run_one(assistant: Assistant, config: Config, dataset,  # type: ignore[no-untyped-def]
              cache: GenerationCache | None = None) -> RunResult:
-    cached = cache is not None and not config.baseline and cache_generations(assistant, cache)
-    before = cache.stats() if cache is not None else {}
     if config.baseline:
         from .baseline import run_baseline
 
         return run_baseline(assistant, dataset, config)
+    cached = cache is not None and cache_generations(assistant, cache)
+    before = cache.stats() if cache is not None else {}
     with _progress(f"{dataset.name} · {config.name}") as bar:
         task = bar.add_task("", total=len(dataset.items))
         result = run(assistant, dataset, config,
@@ -98,9 +98,7 @@ def run_eval(args: argparse.Namespace, base: Settings) -> int:
                                                    result.summary.get("by_split", {}).items()}},
                      indent=1))
     if "generation_cache" in result.summary:
-        stats = result.summary["generation_cache"]
-        print(f"Generation cache {stats['path']}: {stats['hits']} reused, {stats['misses']} "
-              "generated (latencies of reused generations are not the model's)")
+        print(cache_note(result.summary["generation_cache"]))
     print("Reports: " + ", ".join(str(p) for p in paths.values()))
     if args.gate:
         failures = gate(result.summary, dataset.name, answerer)

@@ -46,11 +46,12 @@ def write(result: RunResult, out: Path, dataset: str, command: str) -> dict[str,
     return paths
 
 
-def _cache_note(stats: dict[str, Any] | None) -> list[str]:
+def cache_note(stats: dict[str, Any] | None) -> str:
+    """What a run's generation cache did (empty when it ran without one)."""
     if not stats:
-        return []
-    return [f"Generations: {stats['hits']} reused from {stats['path']}, {stats['misses']} "
-            "generated; the latencies of reused ones are not the model's.", ""]
+        return ""
+    return (f"Generations: {stats['hits']} reused from {stats['path']}, {stats['misses']} "
+            "generated; the latencies of reused ones are not the model's.")
 
 
 def markdown(result: RunResult, dataset: str, command: str) -> str:
@@ -60,7 +61,7 @@ def markdown(result: RunResult, dataset: str, command: str) -> str:
              f"Questions: {overall['n']}; ingest {s['ingest_s']:.1f}s; retrieval p50/p95 "
              f"{overall['retrieval_p50_s'] * 1000:.0f}/{overall['retrieval_p95_s'] * 1000:.0f} ms; "
              f"end to end p50/p95 {overall['total_p50_s']:.2f}/{overall['total_p95_s']:.2f} s", "",
-             *_cache_note(s.get("generation_cache")),
+             *([cache_note(s["generation_cache"]), ""] if s.get("generation_cache") else []),
              "## Overall", "",
              table(["metric", "value"], [[k, overall.get(k)] for k in
                                          ["hit@1", "hit@3", "hit@5", "hit@10", "recall@5",

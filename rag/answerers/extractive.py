@@ -11,7 +11,7 @@ from ingest import containment, section_label
 
 from ..question import Question
 from ..support import Candidate
-from ..text import content_terms, sentence_spans
+from ..text import content_terms
 from ..types import Evidence
 from .base import Request, human_date, in_context
 
@@ -48,14 +48,13 @@ def select(request: Request) -> list[Candidate]:
 
 def _continuation(best: Candidate, request: Request) -> Candidate | None:
     """The sentence right after `best` in its chunk, when it scores nearly as well."""
+    later = [c for c in request.candidates if c.index == best.index and c.start >= best.end]
+    follow = min(later, key=lambda c: c.start, default=None)
+    if follow is None or not _follows(best, follow, request.evidence):
+        return None  # the next sentence is too short to be a candidate, or there is none
+    if follow.score < PASSAGE_RATIO * best.score:
+        return None
     text = request.evidence[best.index].text
-    after = [a for a, _ in sentence_spans(text) if a >= best.end]
-    if not after:
-        return None
-    follow = next((c for c in request.candidates
-                   if c.index == best.index and c.start == after[0]), None)
-    if follow is None or follow.score < PASSAGE_RATIO * best.score:
-        return None
     # A heading begins another section ("## Retention"): it continues nothing. (A best sentence
     # that is itself a heading is continued by its section's first line.)
     if section_label(text, follow.end + 2) != section_label(text, follow.start):
@@ -147,12 +146,10 @@ def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
 
 
 def _follows(first: Candidate, second: Candidate, evidence: list[Evidence]) -> bool:
-    """Whether `second` is the sentence right after `first` in the same chunk."""
-    if first.index != second.index or second.start < first.end:
-        return False
-    between = [a for a, _ in sentence_spans(evidence[first.index].text)
-               if first.end <= a < second.start]
-    return not between
+    """Whether `second` is the sentence right after `first` in the same chunk (sentence spans
+    cover all of a text but the whitespace between them)."""
+    return (first.index == second.index and second.start >= first.end
+            and not evidence[first.index].text[first.end:second.start].strip())
 
 
 class ExtractiveAnswerer:
