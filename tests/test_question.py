@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.condense import condense
-from rag.question import parse, satisfies
+from rag.question import new_names, parse, satisfies
 from rag.text import sentences
 
 
@@ -236,3 +236,9 @@ def test_an_instruction_at_a_sentence_start_is_no_name() -> None:
     assert names("See the Cargo book for details.") == {"cargo"}
     assert names("Mark said the bridge opened.") == {"mark"}
     assert names("Apple has said that shipments will slip.") == {"apple"}
+    # A "Who ...?" question's new names read the sentence the same way: "Note" is none.
+    who = parse("Who wrote the HashMap implementation in the standard library?")
+    note = "Note that we need to first use the HashMap from the collections portion."
+    assert new_names(note, who) == set()
+    assert not satisfies(who, note)
+    assert new_names("Mark said the bridge opened.", who) == {"mark"}
