@@ -28,6 +28,7 @@ from .text import (
     normalize,
     numbers,
     sentence_spans,
+    stated_numbers,
 )
 from .types import Citation, Evidence
 
@@ -48,10 +49,10 @@ PARAPHRASE_COSINE = 0.72
 DATE_FRAME = re.compile(
     r"^(?:(?:As of|Earlier, on|On|Later, on) (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})|An undated report): ")
 TERM_COVERAGE = 0.75
+# Capitalised, as months are written: "may" and "march" are verbs.
 _MONTHS = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
-    re.IGNORECASE,
-)
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\b")
 
 
 @dataclass
@@ -62,18 +63,30 @@ class CitedSentence:
     cites: list[int] = field(default_factory=list)
 
 
-def split_cited(answer: str) -> list[CitedSentence]:
+def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
     """Split an answer into sentences and the `[n]` markers that follow each.
 
-    A marker right after a sentence's end ("... 2022. [1]") belongs to that sentence.
+    A marker right after a sentence's end ("... 2022. [1]") belongs to that sentence. Brackets
+    that cannot cite any of `sources` pieces of evidence are words of the answer, not markers:
+    "os.loadavg() returns [0, 0, 0] on Windows".
     """
+    def cited(group: str) -> list[int]:
+        return [int(n) for n in re.split(r"[,;]", group)]
+
+    def is_marker(match: re.Match[str]) -> bool:
+        return all(1 <= n <= (sources or n) for n in cited(match.group(1)))
+
     # Move markers that follow the full stop onto the sentence before it.
-    answer = re.sub(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)", r"\2\1", answer)
+    answer = re.sub(r"([.!?])((?:\s*\[[1-9]\d*(?:\s*[,;]\s*[1-9]\d*)*\])+)",
+                    lambda m: m.group(2) + m.group(1) if all(
+                        is_marker(x) for x in MARKER.finditer(m.group(2))) else m.group(0),
+                    answer)
     out: list[CitedSentence] = []
     for a, b in sentence_spans(answer):
         piece = answer[a:b]
-        cites = [int(n) for group in MARKER.findall(piece) for n in re.split(r"[,;]", group)]
-        text = MARKER.sub("", piece).strip()
+        markers = [m for m in MARKER.finditer(piece) if is_marker(m)]
+        cites = [n for m in markers for n in cited(m.group(1))]
+        text = MARKER.sub(lambda m: "" if is_marker(m) else m.group(0), piece).strip()
         if text:
             out.append(CitedSentence(text, cites))
         elif cites and out:
@@ -95,7 +108,7 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
             None: anywhere.
     """
     src = normalize(source).lower()
-    src_numbers = numbers(src)
+    src_numbers = stated_numbers(src)  # "5 hours" is backed by "five-hour talks"
     ctx = None if context is None else normalize(context).lower()
     restated = numbers(allowed)
     if ctx is not None:
@@ -123,10 +136,10 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
 
 def _name_tokens(text: str) -> set[str]:
     """Words of a lower-cased text as `names` yields them: "west's" names west, "d'alene"
-    alene."""
+    alene, "libtasn1" libtasn (a name stops at a digit)."""
     words = re.findall(r"[\w']+", text)
     return {w.removesuffix("'s") for w in words} | {
-        p for w in words for p in re.split(r"[-']", w) if p}
+        p for w in words for p in re.split(r"[-'\d]", w) if p}
 
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,300})[”\"]")
@@ -278,7 +291,7 @@ class CitationChecker:
         misbound: list[str] = []
         citations: list[Citation] = []
         by_key: dict[tuple[str, str], int] = {}
-        for cited in split_cited(answer):
+        for cited in split_cited(answer, len(evidence)):
             text = cited.text
             if _is_filler(text):
                 continue

@@ -14,6 +14,7 @@ from .text import (
     has_number,
     identifiers,
     names,
+    new_literals,
 )
 
 AnswerType = Literal["date", "number", "person", "place", "reason", "yesno", "any"]
@@ -221,6 +222,8 @@ def satisfies(question: Question, sentence: str) -> bool:
         return has_number(rest)
     if kind == "reason":
         return bool(_REASON.search(sentence))
+    if kind == "place" and new_literals(sentence, question.text):
+        return True  # where in a system: a path, a URL ("~/.config/tide/tide.toml")
     if kind in ("person", "place"):
         # A name the question does not already contain (nor part of one it does: "Vladimir" in
         # "Vladimir Putin" is no new name when the question names Putin).

@@ -204,6 +204,7 @@ _IMPERATIVE = re.compile(r"([A-Z][a-z]+)\s+(?=(?:that|the|a|an|how|what|whether|
                          r"our|also|sure)\b)")
 _NOT_NAMES = frozenset(MONTH_NAMES.split("|")) | {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "yes",  # "Yes, the Kremlin refused to comment ...": an answer to a yes/no question
 }
 
 
@@ -237,6 +238,53 @@ def names(text: str) -> set[str]:
 def numbers(text: str) -> set[str]:
     """Digits in a text, normalised (commas dropped), for checking numbers against sources."""
     return {m.replace(",", "") for m in re.findall(r"\d+(?:[.,]\d+)*", text)}
+
+
+# Code and other literal text: a quoted or backticked span ('w+b', `--test-threads`), or a token
+# with a symbol or an inner underscore in it (--with-tzpath, *.tar.gz, ~/.config/x, or_insert, 🔒).
+_LITERAL = re.compile(
+    r"`([^`\n]{1,60})`|(?<![\w])['\"‘“]([^'\"‘’“”\n]{1,40}?)['\"’”](?![\w])|"
+    r"(\S*(?:[^\w\s.,;:!?'\"‘’“”()\[\]-]|[^\W_]_[^\W_]|\w\.\w|^-{1,2}\w|(?<=\s)-{1,2}\w)\S*)")
+
+
+def literals(text: str) -> set[str]:
+    """Literal spans of a text (code, paths, quoted values), lower-cased, without the quotes and
+    the sentence's own punctuation."""
+    found = set()
+    for match in _LITERAL.finditer(text):
+        span = next(g for g in match.groups() if g is not None)
+        if match.group(3) is None:
+            span = span.strip()
+        else:
+            span = span.rstrip(".,;:!?\"'’”").lstrip("(\"'‘“")
+            if span.endswith(")") and span.count(")") > span.count("("):
+                span = span[:-1]
+            if re.fullmatch(r"[$€£¥₹]?[\d.,]+[%x]?|(?:[a-z]\.)+[a-z]?", span, re.IGNORECASE):
+                continue  # an amount or a version (`numbers` reads those), an "e.g." or "U.S."
+        if span:
+            found.add(span.lower())
+    return found
+
+
+def new_literals(text: str, asked: str) -> set[str]:
+    """The literals of `text` that `asked` (a question) does not hold."""
+    low = asked.lower()
+    return {lit for lit in literals(text) if lit not in low}
+
+
+_SPELLED = {word: str(n) for n, word in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+     "nineteen", "twenty"])} | {
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+    "ninety": "90", "hundred": "100"}
+
+
+def stated_numbers(text: str) -> set[str]:
+    """The numbers a text states, in digits or spelled out ("five-hour talks" states 5): what a
+    sentence that gives them in digits may be checked against."""
+    spelled = {_SPELLED[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _SPELLED}
+    return numbers(text) | spelled
 
 
 # A number that names something rather than counts it: a version ("2.2.0", "3.0", "1.x") or a

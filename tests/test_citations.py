@@ -209,3 +209,44 @@ def test_the_questions_year_sets_the_time_and_may_be_restated(embedder) -> None:
         "The treaty project was at a high level of readiness at the start of 2024 [1].", item,
         question)
     assert "high level of readiness" in text and not flagged
+
+
+def test_names_glued_to_digits_spelled_numbers_and_a_yes_are_backed(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Faithful drafts the checker used to drop: a name glued to a digit ("Libtasn1"), a number
+    the source spells out ("five-hour talks"), and the "Yes" that answers a yes/no question."""
+    manual = [Evidence(chunk_id="m", doc_id="m", source="libtasn1.pdf", text=(
+        "This manual is for GNU Libtasn1 (version 4.19.0, 18 August 2022), a library for "
+        "Abstract Syntax Notation One."))]
+    text, _, flagged = CitationChecker(embedder).verify(
+        "The manual describes version 4.19.0 of GNU Libtasn1 [1].", manual)
+    assert "4.19.0" in text and flagged == []
+    talks = [Evidence(chunk_id="t", doc_id="t", source="talks.txt", text=(
+        "Putin held five-hour talks in the Kremlin with Iranian President Ebrahim Raisi."))]
+    text, _, flagged = CitationChecker(embedder).verify(
+        "Putin and Raisi held 5 hours of talks in the Kremlin [1].", talks)
+    assert "5 hours" in text and flagged == []
+    text, _, flagged = CitationChecker(embedder).verify(
+        "Putin and Raisi held 6 hours of talks in the Kremlin [1].", talks)
+    assert text == "" and flagged, "a number the source does not state, in any spelling"
+    comment = [Evidence(chunk_id="k", doc_id="k", source="k.txt", text=(
+        "The Kremlin refused to comment on the White House assumption about missiles."))]
+    text, _, flagged = CitationChecker(embedder).verify(
+        "Yes, the Kremlin refused to comment on the White House assumption [1].", comment)
+    assert text.startswith("Yes") and flagged == []
+    # "may" is a verb, not the month May the question would have to date.
+    licence = [Evidence(chunk_id="l", doc_id="l", source="l.pdf", text=(
+        "Anybody can redistribute the library under the terms of the GNU Lesser General Public "
+        "License."))]
+    text, _, flagged = CitationChecker(embedder).verify(
+        "The library may be redistributed under the GNU Lesser General Public License [1].",
+        licence, "Under which licence may the library be redistributed?")
+    assert "Lesser" in text and flagged == []
+
+
+def test_brackets_that_cite_nothing_are_part_of_the_answer(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"[0, 0, 0]" is what os.loadavg() returns, not a citation of source 0."""
+    docs = [Evidence(chunk_id="o", doc_id="o", source="os.html", text=(
+        "On Windows, os.loadavg() always returns [0, 0, 0]."))]
+    text, citations, _ = CitationChecker(embedder).verify(
+        "On Windows, os.loadavg() returns [0, 0, 0]. [1]", docs)
+    assert "[0, 0, 0]" in text and text.endswith("[1].") and len(citations) == 1

@@ -127,3 +127,12 @@ def test_what_becomes_of_a_checked_answer() -> None:
     assert judge(when, "", drafted=False, misbound=True) == Verdict("fall_back")
     assert judge(when, "The treaty was signed in Moscow [1].", drafted=False,
                  misbound=False).action == "fall_back"  # no date: it does not answer "when"
+    # A literal the question does not hold answers it: a value, a flag, a path.
+    mode = parse("What is the default mode of tempfile.TemporaryFile()?")
+    assert judge(mode, "The default mode of tempfile.TemporaryFile() is 'w+b' [1].",
+                 drafted=True, misbound=False).action == "answer"
+    assert judge(mode, "tempfile.TemporaryFile() has a default mode [1].",
+                 drafted=True, misbound=False).unanswering
+    where = parse("Where does a fresh installation on Linux read its configuration from?")
+    assert judge(where, "It reads it from ~/.config/tidewater/tide.toml on Linux [1].",
+                 drafted=True, misbound=False).action == "answer"
