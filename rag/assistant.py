@@ -80,7 +80,7 @@ class Assistant:
         )
         self.retriever = Retriever(store, embedder, settings.candidates, settings.recency_weight)
         self.checker = CitationChecker(embedder)
-        self.policy = AnswerPolicy(settings.abstain_threshold)
+        self.policy = AnswerPolicy(settings.abstain_threshold, settings.fallback_threshold)
         self._scorer: SentenceScorer | None = None
         self._scorer_version = -1
 
@@ -223,6 +223,7 @@ class Assistant:
         answer = Answer(question=question, text="", evidence=evidence,
                         standalone_question=standalone if standalone != question else None,
                         answerer=self.answerer.name)
+        answer.confidence = self.policy.answer_margin(parsed, candidates)
         if self.policy.should_abstain(parsed, candidates):
             answer.abstained = True
             answer.text = abstention_text(question)
@@ -294,7 +295,8 @@ class Assistant:
             text, citations, flagged = review.text, review.citations, review.flagged
             misbound = bool(review.misbound)
         drafted = self.answerer.drafts
-        verdict = self.policy.judge(question, text, drafted=drafted, misbound=misbound)
+        verdict = self.policy.judge(question, text, drafted=drafted, misbound=misbound,
+                                    confidence=answer.confidence)
         if verdict.unanswering:
             flagged = [*flagged, text]
         if verdict.action != "answer":

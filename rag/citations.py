@@ -46,6 +46,7 @@ ABSTAIN_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 PARAPHRASE_COSINE = 0.72
+_VERDICT = re.compile(r"(?:yes|no)\s*,\s*", re.IGNORECASE)
 DATE_FRAME = re.compile(
     r"^(?:(?:As of|Earlier, on|On|Later, on) (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})|An undated report): ")
 TERM_COVERAGE = 0.75
@@ -300,6 +301,13 @@ class CitationChecker:
             frame = DATE_FRAME.match(text)
             prefix = frame.group(0) if frame else ""
             text = text[len(prefix):]
+            # A leading "Yes," or "No," is a verdict no source states; the claim after it is
+            # what is checked and shown ("Yes, the treaty will not include ..." contradicted
+            # itself).
+            verdict = _VERDICT.match(text)
+            if verdict and text[verdict.end():].strip():
+                rest = text[verdict.end():]
+                text = rest[:1].upper() + rest[1:]
             framed = frame.group("date") if frame else None
             order = list(dict.fromkeys(n - 1 for n in cited.cites if 1 <= n <= len(evidence)))
             # Every source the sentence cites keeps its marker if it backs the sentence; when

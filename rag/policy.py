@@ -39,10 +39,14 @@ class AnswerPolicy:
 
     Args:
         abstain_threshold: the fitted probability (0..1) below which no sentence may answer.
+        fallback_threshold: the probability the best sentence must reach for the evidence
+            sentences to answer when a model's draft failed the citation check
+            (`evals/calibrate.py`).
     """
 
-    def __init__(self, abstain_threshold: float) -> None:
+    def __init__(self, abstain_threshold: float, fallback_threshold: float = 0.0) -> None:
         self.abstain_threshold = abstain_threshold
+        self.fallback_threshold = fallback_threshold
 
     @staticmethod
     def margin(question: Question, cand: Candidate) -> float:
@@ -102,7 +106,8 @@ class AnswerPolicy:
         return bool(new_terms(claims, asked) or numbers(claims) - numbers(question.text)
                     or new_literals(claims, question.text))
 
-    def judge(self, question: Question, text: str, *, drafted: bool, misbound: bool) -> Verdict:
+    def judge(self, question: Question, text: str, *, drafted: bool, misbound: bool,
+              confidence: float) -> Verdict:
         """What becomes of an answer once its citations are checked.
 
         Args:
@@ -111,6 +116,7 @@ class AnswerPolicy:
             drafted: the answer was written by a model (not quoted from the evidence).
             misbound: a dropped sentence bound the question's own identifier to a fact the
                 evidence gives about something else (`CitationChecker.review`).
+            confidence: `answer_margin` of the evidence sentences.
         """
         unanswering = bool(text) and drafted and not self.draft_answers(question, text)
         if unanswering:
@@ -122,5 +128,9 @@ class AnswerPolicy:
         if not text and drafted and misbound:
             return Verdict("abstain", unanswering)
         if not text or not satisfies(question, text):
+            # A model shown this evidence wrote nothing it backs that answers: itself a sign the
+            # documents do not answer, so the evidence sentences need a surer best sentence.
+            if drafted and confidence < self.fallback_threshold:
+                return Verdict("abstain", unanswering)
             return Verdict("fall_back", unanswering)
         return Verdict("answer")

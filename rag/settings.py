@@ -84,6 +84,13 @@ class Settings(BaseSettings):
         description="Probability (fitted sentence model) that the best answering sentence holds "
                     "the answer, below which the assistant abstains.",
     )
+    # Calibrated by `python -m evals.calibrate` on local-reader runs of the dev halves.
+    fallback_threshold: float = Field(
+        0.0, ge=0, le=1,
+        description="When a model's draft fails the citation check, the probability the best "
+                    "evidence sentence must reach for the evidence sentences to answer instead; "
+                    "below it the assistant abstains.",
+    )
 
     # UI
     ui_host: str = Field("127.0.0.1", description="Address the chat UI listens on.")

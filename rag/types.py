@@ -96,6 +96,9 @@ class Answer:
     # True when the answerer's own draft was unsupported or off the question and the answer was
     # composed from evidence sentences instead.
     fallback: bool = False
+    # The fitted probability (0..1) that the best evidence sentence allowed to answer holds the
+    # answer (`AnswerPolicy.answer_margin`); 0 when none is.
+    confidence: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `rag ask --json` (a contract: add fields, never rename them)."""
@@ -108,6 +111,7 @@ class Answer:
             "flagged": self.flagged,
             "answerer": self.answerer,
             "fallback": self.fallback,
+            "confidence": round(self.confidence, 4),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 

@@ -295,3 +295,44 @@ def test_generation_cache_replays_drafts_and_says_so(make_assistant, tmp_path: P
     bad.write_text("not a database")
     with pytest.raises(RagError, match="generation cache"):
         GenerationCache(bad)
+
+
+def _local_run(folder: Path, dataset: str, rows: list[dict[str, object]],
+               fallback_threshold: float = 0.0) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "summary.json").write_text(json.dumps({
+        "dataset": dataset, "policy": {"abstain_threshold": 0.06,
+                                       "fallback_threshold": fallback_threshold}}))
+    (folder / "results.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    return folder
+
+
+def _row(split: str, kind: str, *, fallback: bool, confidence: float, correct: bool = False,
+         abstained: bool = False) -> dict[str, object]:
+    return {"split": split, "type": kind, "fallback": fallback, "confidence": confidence,
+            "correct": correct if kind != "unanswerable" else None, "abstained": abstained}
+
+
+def test_the_fallback_threshold_is_chosen_on_dev_rows_only(tmp_path: Path) -> None:
+    from evals.calibrate import calibrate, load_rows, main
+
+    docs = _local_run(tmp_path / "docs", "docs", [
+        _row("dev", "unanswerable", fallback=True, confidence=0.2),   # abstains above 0.2
+        _row("dev", "factoid", fallback=True, confidence=0.4, correct=True),  # lost above 0.4
+        _row("dev", "factoid", fallback=False, confidence=0.1, correct=True),  # the model's own
+        _row("dev", "unanswerable", fallback=False, confidence=0.0, abstained=True),
+        # Held-out rows would pull the threshold up to 0.5; they are only reported.
+        _row("heldout", "unanswerable", fallback=True, confidence=0.45),
+        _row("heldout", "factoid", fallback=True, confidence=0.3, correct=True),
+    ])
+    threshold, report = calibrate(load_rows([docs]))
+    assert threshold == 0.21, "the lowest threshold that turns the dev unanswerable away"
+    assert report["dev"]["docs"]["chosen"] == {"answerable": 2, "correct": 2, "false_abstain": 0,
+                                               "unanswerable": 2, "abstained": 2}
+    held = report["heldout"]["docs"]
+    assert (held["at_0"]["correct"], held["chosen"]["correct"]) == (1, 1)
+    assert (held["at_0"]["abstained"], held["chosen"]["abstained"]) == (0, 0)
+    # A run whose fallbacks were already decided cannot be re-decided.
+    decided = _local_run(tmp_path / "decided", "docs", [], fallback_threshold=0.3)
+    with pytest.raises(SystemExit, match="RAG_FALLBACK_THRESHOLD=0"):
+        main([str(decided)])

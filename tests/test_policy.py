@@ -109,30 +109,36 @@ def test_the_one_a_which_question_asks_for_is_shown_when_a_sentence_only_describ
 
 def test_what_becomes_of_a_checked_answer() -> None:
     """The policy's verdict on what survived the citation check (no model needed)."""
-    policy = AnswerPolicy(Settings().abstain_threshold)
+    policy = AnswerPolicy(Settings().abstain_threshold, fallback_threshold=0.3)
     when = parse("When did the presidents agree to draft the treaty?")
     judge = policy.judge
     # A checked draft that holds a date beyond the question's words stands.
     assert judge(when, "They agreed in January 2022 [1].", drafted=True,
-                 misbound=False).action == "answer"
+                 misbound=False, confidence=0.5).action == "answer"
     # One that only restates the question is reported, and the evidence sentences answer.
     restated = judge(when, "The presidents agreed to draft the treaty [1].", drafted=True,
-                     misbound=False)
+                     misbound=False, confidence=0.5)
     assert (restated.action, restated.unanswering) == ("fall_back", True)
     # Nothing survived: the evidence sentences answer, unless a dropped sentence bound the
     # question's own identifier to a fact about something else.
-    assert judge(when, "", drafted=True, misbound=False) == Verdict("fall_back")
-    assert judge(when, "", drafted=True, misbound=True) == Verdict("abstain")
+    assert judge(when, "", drafted=True, misbound=False, confidence=0.5) == Verdict("fall_back")
+    assert judge(when, "", drafted=True, misbound=True, confidence=0.5) == Verdict("abstain")
     # Quoted sentences are not drafts: no restatement test, and misbinding is a model's error.
-    assert judge(when, "", drafted=False, misbound=True) == Verdict("fall_back")
+    assert judge(when, "", drafted=False, misbound=True, confidence=0.5) == Verdict("fall_back")
     assert judge(when, "The treaty was signed in Moscow [1].", drafted=False,
-                 misbound=False).action == "fall_back"  # no date: it does not answer "when"
+                 misbound=False, confidence=0.5).action == "fall_back"  # no date: it does not answer "when"
+    # A model that wrote nothing the evidence backs is a sign the evidence does not answer: the
+    # evidence sentences answer in its place only when the best of them is sure enough.
+    assert judge(when, "", drafted=True, misbound=False, confidence=0.2) == Verdict("abstain")
+    assert judge(when, "The presidents agreed to draft the treaty [1].", drafted=True,
+                 misbound=False, confidence=0.2) == Verdict("abstain", unanswering=True)
+    assert judge(when, "", drafted=False, misbound=False, confidence=0.2) == Verdict("fall_back")
     # A literal the question does not hold answers it: a value, a flag, a path.
     mode = parse("What is the default mode of tempfile.TemporaryFile()?")
     assert judge(mode, "The default mode of tempfile.TemporaryFile() is 'w+b' [1].",
-                 drafted=True, misbound=False).action == "answer"
+                 drafted=True, misbound=False, confidence=0.5).action == "answer"
     assert judge(mode, "tempfile.TemporaryFile() has a default mode [1].",
-                 drafted=True, misbound=False).unanswering
+                 drafted=True, misbound=False, confidence=0.5).unanswering
     where = parse("Where does a fresh installation on Linux read its configuration from?")
     assert judge(where, "It reads it from ~/.config/tidewater/tide.toml on Linux [1].",
-                 drafted=True, misbound=False).action == "answer"
+                 drafted=True, misbound=False, confidence=0.5).action == "answer"
