@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     )
     # Calibrated by `python -m evals.calibrate` on local-reader runs of the dev halves.
     fallback_threshold: float = Field(
-        0.0, ge=0, le=1,
+        0.15, ge=0, le=1,
         description="When a model's draft fails the citation check, the probability the best "
                     "evidence sentence must reach for the evidence sentences to answer instead; "
                     "below it the assistant abstains.",
