@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,26 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60
 RECENCY_HALF_LIFE_DAYS = 30.0
+# A question that names its own span of time ("this week", "yesterday", "last month") asks about
+# that span, counted back from `as_of` (or the newest report): days it covers, with a day or two
+# for reports published before the events they cover were over.
+SPAN_DAYS = {"day": 2, "week": 9, "last week": 16, "month": 33, "last month": 64}
+_SPAN = re.compile(
+    r"\b(?:(?P<day>today|tonight|yesterday|this (?:morning|afternoon|evening))|"
+    r"(?P<last_week>last week(?:end)?)|"
+    r"(?P<week>this week(?:end)?|(?:the |this )?past (?:week|few days|several days)|"
+    r"(?:in )?recent days)|"
+    r"(?P<last_month>last month)|(?P<month>this month|(?:the )?past month))\b",
+    re.IGNORECASE)
+
+
+def time_span(question: str) -> int | None:
+    """The days back a question's own words reach ("this week": 9), or None."""
+    match = _SPAN.search(question)
+    if not match:
+        return None
+    kind = next(name for name, value in match.groupdict().items() if value)
+    return SPAN_DAYS[kind.replace("_", " ")]
 DUPLICATE_CONTAINMENT = 0.5  # share of 3-word shingles two chunks have in common
 DUPLICATE_COSINE = 0.93  # embedding similarity of two chunks telling the same thing
 
@@ -172,6 +193,9 @@ class Retriever:
     ) -> RetrievalResult:
         """Retrieve, fuse, weight by recency, collapse duplicates and return the top_k.
 
+        A question that names its own span of time ("this week", "yesterday") is answered from
+        the reports of that span (`time_span`), from all of them when none is that recent.
+
         Args:
             question: the standalone question.
             top_k: pieces of evidence to return (after collapsing duplicates).
@@ -180,6 +204,28 @@ class Retriever:
             since: ISO date; only documents published on or after it.
             collapse: merge chunks that repeat each other.
         """
+        start = self._span_start(question, as_of)
+        if start is None or (since is not None and since >= start):
+            return self._retrieve(question, top_k, mode, as_of, since, collapse)
+        inside = self._retrieve(question, top_k, mode, as_of, start, collapse)
+        return inside if inside.evidence else self._retrieve(question, top_k, mode, as_of, since,
+                                                             collapse)
+
+    def _span_start(self, question: str, as_of: str | None) -> str | None:
+        """The first day of the span of time a question names, or None when it names none or
+        no document is dated."""
+        days = time_span(question)
+        if days is None:
+            return None
+        reference = _parse_day(as_of)
+        if reference is None:
+            dated = [_parse_day(str(r.get("published") or "")) for r in
+                     self.store.registry().values()]
+            reference = max((d for d in dated if d), default=None)
+        return (reference - timedelta(days=days)).isoformat() if reference else None
+
+    def _retrieve(self, question: str, top_k: int, mode: str, as_of: str | None,
+                  since: str | None, collapse: bool) -> RetrievalResult:
         upper = date_int(as_of) if as_of else 0
         lower = date_int(since) if since else 0
         query_embedding = self.embedder.embed_query(question)

@@ -300,3 +300,31 @@ def test_a_default_asked_as_the_value_is_answered(make_assistant) -> None:  # ty
     answer = assistant.ask("What is the default value of retention_days?")
     assert not answer.abstained and "30 days" in answer.text
     assert answer.citations[0].source == "configuration.html"
+
+
+def test_a_question_about_this_week_is_answered_from_this_weeks_reports(  # type: ignore[no-untyped-def]
+        make_assistant, tmp_path: Path) -> None:
+    """"In recent days" names a span of time: the report from those days answers, not an older
+    one that matches the question's words better."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "fiji.txt").write_text(
+        "Island nation plunged into chaos\n\nPublished: 2022-03-02\n\n"
+        "The island nation of Fiji plunged into chaos in recent days, prompting its leader to "
+        "flee the capital as protesters plunged the island nation into chaos.")
+    (folder / "colombo.txt").write_text(
+        "Protesters storm the residence in Colombo\n\nPublished: 2022-07-12\n\n"
+        "Sri Lanka descended into turmoil after protesters stormed the residence, and the "
+        "president fled the country on Wednesday.")
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    question = "Which island nation plunged into chaos in recent days, prompting its leader to flee?"
+    answer = assistant.ask(question, as_of="2022-07-15")
+    assert answer.citations and answer.citations[0].source == "colombo.txt", answer.text
+    # Asked long after, when no report is that recent, all of them are read.
+    answer = assistant.ask(question, as_of="2023-06-01")
+    assert answer.citations and not answer.abstained
+    # Asked without a span, the better-matching report answers.
+    answer = assistant.ask("Which island nation plunged into chaos, prompting its leader to flee?",
+                           as_of="2022-07-15")
+    assert answer.citations and answer.citations[0].source == "fiji.txt", answer.text
