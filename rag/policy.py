@@ -55,7 +55,8 @@ class AnswerPolicy:
         answer at all. It cannot when it lacks the kind of answer asked for (a date for "when",
         a quantity for "how many"), says nothing beyond the question's own words, comes from
         evidence that never states what the question identifies by number ("When will version
-        3.0 ...": `text.identifiers`), misses the noun a question requires ("population" in
+        3.0 ...": `text.identifiers`) or itself names another of its kind ("Version 2.2.0"),
+        misses the noun a question requires ("population" in
         "What is the population of Tehran?"), or misses question words the collection never
         mentions, unless it holds the asked-for kind of answer (a date vouches for a
         paraphrase: "draft" ~ "develop").

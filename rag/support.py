@@ -18,7 +18,7 @@ from ingest import definitions, section_label, section_labels
 from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
-from .text import content_terms, numbers, sentence_spans, subjectless
+from .text import content_terms, identifier_kinds, numbers, sentence_spans, subjectless
 from .types import Evidence
 
 IdfFn = Callable[[str], float]
@@ -42,7 +42,9 @@ class Candidate:
     score: float = 0.0
     focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
     unseen_ok: bool = True  # question words the collection never mentions are matched anyway
-    numbers_ok: bool = True  # the question's identifiers ("version 3.0") stand in its evidence
+    # The question's identifiers ("version 3.0") stand in its evidence, and the sentence names
+    # no other of their kind instead ("Version 2.2.0").
+    numbers_ok: bool = True
     qualified: bool = False  # set by the assistant: may stand as an answer on its own
     features: dict[str, float] = field(default_factory=dict)  # what `ranker.FEATURES` names
     subject: str = ""  # the heading a sentence without a subject describes (`text.subjectless`)
@@ -105,6 +107,7 @@ class SentenceScorer:
                    query_embedding: list[float] | None = None) -> list[Candidate]:
         """Every sentence of the evidence, best first."""
         weights = self.weights(question)
+        asked_ids = identifier_kinds(question.text.lower())
         out: list[Candidate] = []
         matches: list[dict[str, float]] = []
         exact: list[set[str]] = []
@@ -144,6 +147,12 @@ class SentenceScorer:
                 cand = Candidate(index, sentence, a, b, subject=subject,
                                  novel=bool(own - set(question.terms)), numbers_ok=numbers_ok)
                 cand.typed = satisfies(question, cand.stated)  # what the features also read
+                if asked_ids and numbers_ok:
+                    # "Version 2.2.0 (released ...)" is about another version than "3.0", and
+                    # "Su-57" another jet than "Su-35".
+                    named = identifier_kinds(cand.stated.lower())
+                    cand.numbers_ok = all(named[k] & asked_ids[k]
+                                          for k in named.keys() & asked_ids)
                 cand.lexical = _coverage(weights, match)
                 out.append(cand)
                 matches.append(match)

@@ -241,10 +241,11 @@ def numbers(text: str) -> set[str]:
 
 
 # Code and other literal text: a quoted or backticked span ('w+b', `--test-threads`), or a token
-# with a symbol or an inner underscore in it (--with-tzpath, *.tar.gz, ~/.config/x, or_insert, 🔒).
+# with a symbol, a call or an inner underscore in it (--with-tzpath, *.tar.gz, ~/.config/x,
+# path.format(), or_insert, 🔒).
 _LITERAL = re.compile(
     r"`([^`\n]{1,60})`|(?<![\w])['\"‘“]([^'\"‘’“”\n]{1,40}?)['\"’”](?![\w])|"
-    r"(\S*(?:[^\w\s.,;:!?'\"‘’“”()\[\]-]|[^\W_]_[^\W_]|\w\.\w|^-{1,2}\w|(?<=\s)-{1,2}\w)\S*)")
+    r"(\S*(?:[^\w\s.,;:!?'\"‘’“”()\[\]-]|[^\W_]_[^\W_]|\w\.\w|\w\(|^-{1,2}\w|(?<=\s)-{1,2}\w)\S*)")
 
 
 def literals(text: str) -> set[str]:
@@ -299,6 +300,15 @@ _IDENTIFIER = re.compile(
 def identifier_words(text: str) -> set[str]:
     """A text's identifiers as written, lower-cased ("Tidewater 1.x" -> {"1.x"})."""
     return {m.group(0).lower().rstrip(".") for m in _IDENTIFIER.finditer(text)}
+
+
+def identifier_kinds(text: str) -> dict[str, set[str]]:
+    """A text's identifiers by kind, the letters they start with ("Su-35" -> {"su": {"su-35"}},
+    a bare version "3.0" -> {"": {"3.0"}})."""
+    kinds: dict[str, set[str]] = {}
+    for word in identifier_words(text):
+        kinds.setdefault(re.sub(r"[^a-z].*", "", word), set()).add(word)
+    return kinds
 
 
 def identifiers(text: str) -> set[str]:

@@ -13,8 +13,8 @@ CHANGELOG = ("Version 2.2.0 (released 4 March 2025)\n\n- Changed: the default zs
              "repository format 2.")
 
 
-def _abstains(embedder, question: str) -> bool:  # type: ignore[no-untyped-def]
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=CHANGELOG, source="changelog.html",
+def _abstains(embedder, question: str, text: str = CHANGELOG) -> bool:  # type: ignore[no-untyped-def]
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="changelog.html",
                          title="Changelog", published="2025-03-04")]
     parsed = parse(question)
     candidates = SentenceScorer(embedder, make_idf({}, 0)).candidates(parsed, evidence)
@@ -24,6 +24,13 @@ def _abstains(embedder, question: str) -> bool:  # type: ignore[no-untyped-def]
 def test_evidence_that_never_states_the_questions_number_does_not_answer(embedder) -> None:  # type: ignore[no-untyped-def]
     assert not _abstains(embedder, "When was version 2.2.0 released?")
     assert _abstains(embedder, "When will version 3.0 be released?")
+    # Stated elsewhere in the chunk is not enough: the sentence that would answer is about
+    # another version ("Version 2.2.0 (released ...)" does not say when 3.0 comes).
+    later = CHANGELOG + "\n\n- Deprecated: the --fast flag, to be removed in 3.0."
+    assert _abstains(embedder, "When will version 3.0 be released?", later)
+    # A name with a digit in it is no version: "Libtasn1" does not rule out "version 2.1".
+    licence = "Libtasn1 is licensed under the GNU Lesser General Public License version 2.1."
+    assert not _abstains(embedder, "Under which licence is Libtasn1 distributed?", licence)
 
 
 def test_a_year_in_the_question_may_be_implied_by_the_report(embedder) -> None:  # type: ignore[no-untyped-def]
