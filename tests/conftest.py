@@ -71,6 +71,21 @@ def make_assistant(tmp_path: Path, embedder, model_dir: Path) -> Callable[..., o
 
 
 @pytest.fixture
+def assistant_with(make_assistant, tmp_path: Path) -> Callable[..., object]:  # type: ignore[no-untyped-def]
+    """An Assistant that has ingested a folder holding the given files (name -> text)."""
+    def make(files: dict[str, str], **settings: object):  # type: ignore[no-untyped-def]
+        folder = tmp_path / "docs"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        assistant = make_assistant(**settings)
+        assistant.ingest([folder])
+        return assistant
+
+    return make
+
+
+@pytest.fixture
 def example_assistant(make_assistant):  # type: ignore[no-untyped-def]
     assistant = make_assistant()
     assistant.ingest([EXAMPLES])
