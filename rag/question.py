@@ -48,7 +48,6 @@ class Question:
     focus: str | None = None  # the noun asked about, when plain from the wording
     focus_required: bool = False  # whether an answer must mention it
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word as written
-    excluded: set[str] = field(default_factory=set)  # "besides the Middle East": not the answer
     identifiers: set[str] = field(default_factory=set)  # numbers naming something: "3.0", "Su-35"
 
 
@@ -144,16 +143,7 @@ _META = re.compile(
     r"\b|\b(?:latest|newest|most recent|recently|currently|at present|these days|today)\b|"
     r"\b(?:named|mentioned|cited|listed)(?=\s+(?:in|by)\s+(?:the|these|those|both|all)\b)",
     re.IGNORECASE)
-# "Besides trade, ...", "... other than the Middle East ...": what the answer is not.
-_EXCLUDE = re.compile(
-    r"\b(?:besides|beside|apart from|aside from|other than|except(?: for)?|excluding|"
-    r"in addition to)\s+(?P<what>.+?)(?=\s*,|\s+(?:was|were|is|are|did|does|do|has|have|had|"
-    r"will|would|can|could|that|which|who)\b|\s*\?|$)",
-    re.IGNORECASE)
 _LEADING = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
-EXCLUDED_WEIGHT = 0.35
-# The words of "in addition to X" say nothing about the answer; "addition" elsewhere does.
-_MARKER_PHRASE = re.compile(r"\bin addition to\b", re.IGNORECASE)
 
 
 def parse(text: str, context: str | None = None) -> Question:
@@ -161,34 +151,24 @@ def parse(text: str, context: str | None = None) -> Question:
 
     Words in a trailing scene-setting clause ("... after the Crocus City Hall attack") weigh
     less than those of the main clause, which say what is asked; words about the documents
-    ("according to the latest report") and what the answer is not ("besides trade") weigh little
-    or nothing.
+    ("according to the latest report") weigh nothing.
     """
     terms: dict[str, float] = {}
     surface: dict[str, str] = {}
-    # The question without its lead-in ("And ..."), meta words and exclusions: what is asked.
+    # The question without its lead-in ("And ...") and meta words: what is asked.
     core = _LEADING.sub("", text)
-    excluded: set[str] = set()
-    for match in _EXCLUDE.finditer(core):
-        excluded.update(content_terms(match.group("what")))
-    core = _EXCLUDE.sub(" ", core)
     meta = {t for m in _META.finditer(core) for t in content_terms(m.group(0))}
     core = re.sub(r"\s+", " ", _META.sub(" ", core)).strip(" ,")
     scene = _SCENE.search(text)
     cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
-    marker_spans = [m.span() for m in _MARKER_PHRASE.finditer(text)]
     for match in re.finditer(rf"{WHOLE_NUMBER}|[\w'’-]+", text):
         word = match.group(0)
-        if any(a <= match.start() < b for a, b in marker_spans):
-            continue
         weight = 1.0 if match.start() < cut else SCENE_WEIGHT
         if word.lower() in _FILLER:
             continue
         for term in content_terms(word):
             if term in meta and term not in content_terms(core):
                 continue
-            if term in excluded:
-                weight = EXCLUDED_WEIGHT
             terms[term] = max(terms.get(term, 0.0), weight)
             surface.setdefault(term, word.lower())
     if context:
@@ -204,7 +184,6 @@ def parse(text: str, context: str | None = None) -> Question:
         surface=surface,
         focus=focus,
         focus_required=required,
-        excluded=excluded,
         identifiers=identifiers(text),
     )
 

@@ -254,11 +254,16 @@ def test_a_draft_that_binds_the_questions_identifier_to_another_fact_abstains(ma
         "Every Tidewater repository is encrypted with AES-256-GCM", "AES-256-GCM"))
     answer = right.ask("Which encryption algorithm protects a repository?")
     assert not answer.abstained and "AES-256-GCM" in answer.text and not answer.fallback
-    # An unsupported claim of another kind still falls back to the evidence sentences.
-    invented = make_assistant(_ScriptedDrafter(
-        "Every Tidewater repository is encrypted with Blowfish", "AES-256-GCM"))
+    # An unsupported claim of another kind falls back to the evidence sentences when the best
+    # of them is sure enough (RAG_FALLBACK_THRESHOLD), and abstains when it is not.
+    blowfish = "Every Tidewater repository is encrypted with Blowfish"
+    invented = make_assistant(_ScriptedDrafter(blowfish, "AES-256-GCM"), fallback_threshold=0.0)
     answer = invented.ask("Which encryption algorithm protects a repository?")
     assert answer.fallback and not answer.abstained and "Blowfish" not in answer.text
+    unsure = make_assistant(_ScriptedDrafter(blowfish, "AES-256-GCM"),
+                            fallback_threshold=min(answer.confidence + 0.01, 1.0))
+    answer = unsure.ask("Which encryption algorithm protects a repository?")
+    assert answer.abstained and not answer.fallback and answer.flagged == [f"{blowfish}."]
 
 
 def test_the_sentence_that_finishes_the_best_one_is_shown_with_it(assistant_with) -> None:  # type: ignore[no-untyped-def]
