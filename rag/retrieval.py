@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60
 RECENCY_HALF_LIFE_DAYS = 30.0
+DUPLICATE_CONTAINMENT = 0.5  # share of 3-word shingles two chunks have in common
+DUPLICATE_COSINE = 0.93  # embedding similarity of two chunks telling the same thing
 # A question that names its own span of time ("this week", "yesterday", "last month") asks about
 # that span, counted back from `as_of` (or the newest report): days it covers, with a day or two
 # for reports published before the events they cover were over.
@@ -48,8 +50,6 @@ def time_span(question: str) -> int | None:
         return None
     kind = next(name for name, value in match.groupdict().items() if value)
     return SPAN_DAYS[kind.replace("_", " ")]
-DUPLICATE_CONTAINMENT = 0.5  # share of 3-word shingles two chunks have in common
-DUPLICATE_COSINE = 0.93  # embedding similarity of two chunks telling the same thing
 
 
 # Words of two or more characters (bm25s's default), and numbers with a point or comma kept
