@@ -24,6 +24,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from .metrics import balanced_abstention
+
 THRESHOLDS = [round(0.01 * i, 2) for i in range(0, 61)]
 
 
@@ -71,10 +73,9 @@ def objective(rows: list[dict[str, Any]], threshold: float) -> float:
     scores = []
     for name in sorted({r["dataset"] for r in rows}):
         got = outcome([r for r in rows if r["dataset"] == name], threshold)
-        parts = [1 - got["false_abstain"] / max(got["answerable"], 1)]
-        if got["unanswerable"]:
-            parts.append(got["abstained"] / got["unanswerable"])
-        scores.append(statistics.mean(parts))
+        scores.append(balanced_abstention(
+            got["false_abstain"] / max(got["answerable"], 1),
+            got["abstained"] / got["unanswerable"] if got["unanswerable"] else None))
     return statistics.mean(scores)
 
 

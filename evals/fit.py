@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from rag import Assistant, Settings
-from rag.policy import ABSTAIN_WINDOW
+from rag.policy import ABSTAIN_WINDOW, abstains_at
 from rag.question import Question
 from rag.ranker import FEATURES, MODEL_FILE, SentenceModel
 from rag.support import Candidate
@@ -175,8 +175,7 @@ def margin(model: SentenceModel, q: dict[str, Any]) -> float:
 def abstention(model: SentenceModel, questions: list[dict[str, Any]], t: float
                ) -> dict[str, float | None]:
     def abstains(q: dict[str, Any]) -> bool:
-        best = margin(model, q)
-        return best <= 0 or best < t
+        return abstains_at(margin(model, q), t)
 
     def share(rows: list[dict[str, Any]]) -> float | None:
         return sum(abstains(q) for q in rows) / len(rows) if rows else None
@@ -195,10 +194,7 @@ def objective(model: SentenceModel, questions: list[dict[str, Any]], t: float) -
     scores = []
     for name in sorted({q["dataset"] for q in questions}):
         got = abstention(model, [q for q in questions if q["dataset"] == name], t)
-        parts = [1 - (got["false_abstain"] or 0.0)]
-        if got["abstain_real"] is not None:
-            parts.append(got["abstain_real"])
-        scores.append(statistics.mean(parts))
+        scores.append(m.balanced_abstention(got["false_abstain"], got["abstain_real"]))
     return statistics.mean(scores)
 
 

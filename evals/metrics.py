@@ -131,6 +131,15 @@ def quote_supported(quote: str, chunk: str) -> bool:
     return bool(quote.strip()) and squash(quote) in squash(chunk)
 
 
+def balanced_abstention(false_abstain: float | None, abstain_real: float | None) -> float:
+    """Balanced accuracy of the answer/abstain decision: answerable questions answered, and,
+    when there are any, unanswerable ones abstained (what the thresholds are calibrated on)."""
+    parts = [1 - (false_abstain or 0.0)]
+    if abstain_real is not None:
+        parts.append(abstain_real)
+    return sum(parts) / len(parts)
+
+
 def crag_score(correct: bool, abstained: bool, answerable: bool) -> int:
     """CRAG-style: +1 correct, 0 abstain, -1 wrong (answering an unanswerable one is wrong)."""
     if abstained:

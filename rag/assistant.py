@@ -15,7 +15,7 @@ from .condense import condense
 from .embeddings import Embedder
 from .errors import EmptyIndexError, RagError
 from .indexer import Indexer, Progress
-from .policy import AnswerPolicy
+from .policy import AnswerPolicy, abstains_at
 from .question import Question, parse
 from .retrieval import Retriever
 from .settings import Settings
@@ -224,7 +224,7 @@ class Assistant:
                         standalone_question=standalone if standalone != question else None,
                         answerer=self.answerer.name)
         answer.confidence = self.policy.answer_margin(parsed, candidates)
-        if self.policy.should_abstain(parsed, candidates):
+        if abstains_at(answer.confidence, self.policy.abstain_threshold):
             answer.abstained = True
             answer.text = abstention_text(question)
         else:

@@ -20,6 +20,11 @@ from .text import new_literals, new_terms, numbers
 ABSTAIN_WINDOW = 12  # best-scored sentences considered when deciding to abstain
 
 
+def abstains_at(margin: float, threshold: float) -> bool:
+    """Whether the best sentences' margin (`AnswerPolicy.answer_margin`) means abstaining."""
+    return margin <= 0 or margin < threshold
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What becomes of a checked answer.
@@ -84,8 +89,7 @@ class AnswerPolicy:
 
     def should_abstain(self, question: Question, candidates: list[Candidate]) -> bool:
         """Abstain unless one of the best sentences qualifies as an answer."""
-        margin = self.answer_margin(question, candidates)
-        return margin <= 0 or margin < self.abstain_threshold
+        return abstains_at(self.answer_margin(question, candidates), self.abstain_threshold)
 
     @staticmethod
     def draft_answers(question: Question, text: str) -> bool:
