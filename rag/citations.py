@@ -264,6 +264,11 @@ class CitationChecker:
             if not worded[j]:
                 continue
             piece = f"{title}\n{pieces[j]}"
+            # Close in meaning is not backing when the sentence's own words are all missing:
+            # "console.error() prints its output in red" is near "console.error('error',
+            # code);" in embedding space, and "red" is nowhere in it.
+            if terms and not terms & set(content_terms(f"{terms_of[j]} {piece}")):
+                continue
             if not strict:
                 if facts_supported(sentence, piece, question):
                     return Check(False, quote, float(sims[j]), misbound=True)

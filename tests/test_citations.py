@@ -253,3 +253,17 @@ def test_brackets_that_cite_nothing_are_part_of_the_answer(embedder) -> None:  #
     text, citations, _ = CitationChecker(embedder).verify(
         "On Windows, os.loadavg() returns [0, 0, 0]. [1]", docs)
     assert "[0, 0, 0]" in text and text.endswith("[1].") and len(citations) == 1
+
+
+def test_a_paraphrase_shares_at_least_one_of_its_own_words_with_its_backing(embedder) -> None:  # type: ignore[no-untyped-def]
+    # Close in embedding space to the code line, yet "red" is nowhere in the source.
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", source="console.html",
+                         text="Prints to stderr with newline.\n\nconsole.error('error', code);")]
+    checker = CitationChecker(embedder)
+    question = "Which color does console.error() print its output in?"
+    text, _, flagged = checker.verify(
+        "The console.error() function prints its output in red [1].", evidence, question)
+    assert text == "" and flagged
+    kept, _, _ = checker.verify("console.error() prints to stderr with a newline [1].", evidence,
+                                "Where does console.error() print?")
+    assert "stderr" in kept
