@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from .question import LEAD_IN
 from .text import content_terms
 
 Chat = Callable[[list[dict[str, str]]], Iterator[str]]
@@ -39,7 +40,6 @@ _FOLLOW_UP = re.compile(
     r"\bthere\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
-_LEAD = re.compile(r"^(and|but|also|so|then)\s*,?\s*", re.IGNORECASE)
 
 
 def needs_context(question: str) -> bool:
@@ -65,7 +65,7 @@ def condense(question: str, history: list[str]) -> tuple[str, str | None]:
     topic = _topic(previous)
     if not topic:
         return question, None
-    body = _LEAD.sub("", question.strip())
+    body = LEAD_IN.sub("", question.strip())
     body = body[:1].upper() + body[1:]
     return f"{body} (about: {topic})", previous
 
@@ -103,7 +103,7 @@ def acceptable(question: str, history: list[str], rewrite: str) -> bool:
     added (it resolved something), and no word from anywhere else (nothing invented)."""
     if not rewrite.endswith("?") or len(rewrite.split()) > MAX_REWRITE_WORDS:
         return False
-    own = set(content_terms(_LEAD.sub("", question)))
+    own = set(content_terms(LEAD_IN.sub("", question)))
     said = set(content_terms(rewrite))
     known = set(content_terms(history[-1])) if history else set()
     added = said - own

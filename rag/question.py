@@ -143,7 +143,8 @@ _META = re.compile(
     r"\b|\b(?:latest|newest|most recent|recently|currently|at present|these days|today)\b|"
     r"\b(?:named|mentioned|cited|listed)(?=\s+(?:in|by)\s+(?:the|these|those|both|all)\b)",
     re.IGNORECASE)
-_LEADING = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
+# A conversational lead-in ("And who ...", "So, when ..."): not what is asked.
+LEAD_IN = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
 
 
 def parse(text: str, context: str | None = None) -> Question:
@@ -156,7 +157,7 @@ def parse(text: str, context: str | None = None) -> Question:
     terms: dict[str, float] = {}
     surface: dict[str, str] = {}
     # The question without its lead-in ("And ...") and meta words: what is asked.
-    core = _LEADING.sub("", text)
+    core = LEAD_IN.sub("", text)
     meta = {t for m in _META.finditer(core) for t in content_terms(m.group(0))}
     core = re.sub(r"\s+", " ", _META.sub(" ", core)).strip(" ,")
     scene = _SCENE.search(text)

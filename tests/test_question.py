@@ -134,6 +134,9 @@ def test_follow_up_borrows_the_previous_topic() -> None:
     assert condense("Who is the Kremlin spokesman?", ["Anything?"]) == (
         "Who is the Kremlin spokesman?", None)
     assert condense("And who is the Kremlin spokesman?", [])[1] is None
+    # A lead-in is a whole word: "Sony" does not open with "so".
+    assert condense("Sony said what about it?", ["Who makes the PlayStation 5?"])[0].startswith(
+        "Sony said what about it?")
 
 
 def test_words_about_the_documents_are_not_searched_for() -> None:
