@@ -134,15 +134,6 @@ def focus_word(text: str) -> tuple[str | None, bool]:
     return None, False
 
 
-# Words about the documents rather than the world: "according to the latest report", "named in
-# the reports". They steer retrieval (recency) but no evidence sentence is expected to hold them.
-_META = re.compile(
-    r"\b(?:according to|in|from|by)\s+(?:the|a|an|these|those|our|my|your)?\s*"
-    r"(?:(?:latest|newest|most recent|recent|last|earlier|earliest|first|other|two|both|all)\s+)?"
-    r"(?:reports?|articles?|documents?|sources?|stories|story|news(?:\s+reports?)?|texts?|files?)"
-    r"\b|\b(?:latest|newest|most recent|recently|currently|at present|these days|today)\b|"
-    r"\b(?:named|mentioned|cited|listed)(?=\s+(?:in|by)\s+(?:the|these|those|both|all)\b)",
-    re.IGNORECASE)
 # A conversational lead-in ("And who ...", "So, when ..."): not what is asked.
 LEAD_IN = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
 
@@ -151,15 +142,12 @@ def parse(text: str, context: str | None = None) -> Question:
     """Parse a question; `context` (an earlier turn) adds its terms at a lower weight.
 
     Words in a trailing scene-setting clause ("... after the Crocus City Hall attack") weigh
-    less than those of the main clause, which say what is asked; words about the documents
-    ("according to the latest report") weigh nothing.
+    less than those of the main clause, which say what is asked.
     """
     terms: dict[str, float] = {}
     surface: dict[str, str] = {}
-    # The question without its lead-in ("And ...") and meta words: what is asked.
+    # The question without its lead-in ("And ..."): what is asked.
     core = LEAD_IN.sub("", text)
-    meta = {t for m in _META.finditer(core) for t in content_terms(m.group(0))}
-    core = re.sub(r"\s+", " ", _META.sub(" ", core)).strip(" ,")
     scene = _SCENE.search(text)
     cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
     for match in re.finditer(rf"{WHOLE_NUMBER}|[\w'’-]+", text):
@@ -168,8 +156,6 @@ def parse(text: str, context: str | None = None) -> Question:
         if word.lower() in _FILLER:
             continue
         for term in content_terms(word):
-            if term in meta and term not in content_terms(core):
-                continue
             terms[term] = max(terms.get(term, 0.0), weight)
             surface.setdefault(term, word.lower())
     if context:

@@ -139,17 +139,6 @@ def test_follow_up_borrows_the_previous_topic() -> None:
         "Sony said what about it?")
 
 
-def test_words_about_the_documents_are_not_searched_for() -> None:
-    latest = parse("How far along is the bridge repair according to the latest report?")
-    assert latest.wants_recent
-    assert not {"latest", "report"} & set(latest.terms)
-    named = parse("Which three ministers are mentioned in the articles about the budget?")
-    assert named.answer_type == "person"
-    assert "mention" not in named.terms and "articl" not in named.terms
-    # "report" that is the subject matter stays a term.
-    assert "report" in parse("When was the audit report published?").terms
-
-
 def test_follow_up_lead_in_does_not_hide_the_asked_noun() -> None:
     assert parse("And which bridges were closed?").focus == "bridges"
 
