@@ -37,11 +37,28 @@ def html_blocks(xml: str) -> str:
             blocks.append(_list_text(element))
         elif tag == "table":
             blocks.append(_table_text(element))
+        elif element.find(".//lb") is not None:
+            # Lines broken by hand (<br>: release notes, a DocBook literal layout, an address):
+            # a line that ran to the common width was wrapped there, and a short line or a
+            # bullet ends one ("* Fix Rust v0 name demangling.").
+            text = unwrap_lines("\n".join(_SPACE.sub(" ", line).strip()
+                                          for line in _broken_lines(element).split("\n")))
+            if text:
+                blocks.append(text)
         else:  # head, p, quote, and anything new: one line
             text = _flat(element)
             if text:
                 blocks.append(text)
     return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _broken_lines(element: ElementTree.Element) -> str:
+    """An element's text with its line breaks (trafilatura's <lb/>) as newlines."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == "lb" else _broken_lines(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def xml_heading(xml: str) -> str | None:

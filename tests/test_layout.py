@@ -41,6 +41,34 @@ def test_html_paragraphs_are_whole_whatever_the_source_line_breaks(tmp_path: Pat
     assert doc.published is None, "a copyright year is no publish date"
 
 
+def test_lines_broken_by_hand_in_html_stay_apart_and_wrapped_ones_join(tmp_path: Path) -> None:
+    # Release notes laid out with <br> (a DocBook "literallayout"): each bullet is its own line,
+    # a bullet wrapped at the common width is one sentence, and nothing runs into the next.
+    lines = [
+        "Release 3.19.0 (11 Apr 2022)",
+        "",
+        "This release supports X86/Linux, AMD64/Linux, ARM32/Linux, ARM64/Linux and",
+        "PPC64LE/Linux. There is also preliminary support for X86/macOS 10.13 and",
+        "nanoMIPS/Linux.",
+        "",
+        "* Fix Rust v0 name demangling.",
+        "* The Linux rseq syscall is now implemented as (silently) returning ENOSYS.",
+        "* Memcheck: speed up --track-origins=yes for large mmap and munmap calls, in",
+        "  the range of hundreds to thousands of megabytes.",
+        "* Add FreeBSD syscall wrappers.",
+    ]
+    page = tmp_path / "news.html"
+    page.write_text("<html><head><title>NEWS</title></head><body><main><h1>NEWS</h1>"
+                    "<div class='literallayout'><p><br>" + "<br>\n".join(lines)
+                    + "<br></p></div></main></body></html>")
+    said = sentences(text_of(page).text)
+    assert "* Fix Rust v0 name demangling." in said
+    assert ("* Memcheck: speed up --track-origins=yes for large mmap and munmap calls, in the "
+            "range of hundreds to thousands of megabytes.") in said
+    assert "There is also preliminary support for X86/macOS 10.13 and nanoMIPS/Linux." in said
+    assert "Release 3.19.0 (11 Apr 2022)" in said
+
+
 def test_wrapped_pdf_lines_become_paragraphs() -> None:
     doc = text_of(TECHDOCS / "admin-guide.pdf")
     said = sentences(doc.text)
