@@ -104,6 +104,26 @@ def definitions(text: str) -> list[tuple[int, int]]:
     return out
 
 
+TERM_MAX = 200  # characters: a definition's term (an API signature) is at most this long
+_TERM_SIGNS = set("()_.=<-/[")  # what marks a term of several words as code, not prose
+
+
+def continued_term(text: str, start: int) -> str | None:
+    """The term of the definition line a position falls in the middle of: what a chunk that
+    opens there goes on defining ("bisect.bisect_left(a, x, lo=0, hi=len(a), *, key=None)" for
+    a chunk that opens with "The returned insertion point ip partitions the array a ...").
+    None at a line's start, or when the line does not open with a term and ": " ("He said: ..."
+    is prose: a term of several words must look like code)."""
+    line = text.rfind("\n", 0, start) + 1
+    cut = text.find(": ", line, start)
+    if line == start or cut < 0 or cut - line > TERM_MAX:
+        return None
+    term = text[line:cut].strip()
+    if not term or ". " in term or (" " in term and not _TERM_SIGNS & set(term)):
+        return None
+    return term
+
+
 class Chunker:
     """Splits documents into sentence-aligned chunks of at most `chunk_size` tokens.
 
@@ -150,8 +170,10 @@ class Chunker:
                     start=start,
                     page=document.page_at(start) if document.pages else None,
                     # A chunk that opens mid-section ("This lint warns by default.") keeps the
-                    # label its section began with, which the chunk before it holds.
-                    section=section_label(document.text, start, labels),
+                    # label its section began with, which the chunk before it holds; one that
+                    # opens inside a long definition, the term defined.
+                    section=continued_term(document.text, start)
+                    or section_label(document.text, start, labels),
                 )
             )
         return chunks

@@ -130,3 +130,19 @@ def test_every_term_of_a_definition_is_kept(tmp_path: Path) -> None:
     said = sentences(text_of(page).text)
     assert ("bisect.bisect_right(a, x), bisect.bisect(a, x): Similar to bisect_left(), but "
             "returns an insertion point which comes after any existing entries of x in a.") in said
+
+
+def test_a_chunk_opening_inside_a_long_definition_keeps_its_term() -> None:
+    from ingest import Chunker
+    from ingest.types import Document
+
+    definition = ("bisect.bisect_left(a, x, lo=0, hi=len(a), *, key=None): Locate the insertion "
+                  "point for x in a to maintain sorted order. " + " ".join(
+                      f"Sentence {n} of the description says more about the search." for n in
+                      range(40)) + " The returned insertion point ip partitions the array.")
+    text = f"Searching sorted lists\n\n{definition}\n\nHe said: this line is prose."
+    chunks = Chunker(60, 0).split(Document(source="bisect.html", text=text))
+    inside = [c for c in chunks[1:] if not c.text.startswith(("bisect.", "He said"))]
+    assert inside and all(c.section == "bisect.bisect_left(a, x, lo=0, hi=len(a), *, key=None)"
+                          for c in inside)
+    assert chunks[0].section is None or chunks[0].section == "Searching sorted lists"
