@@ -11,6 +11,11 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+# Raised when the chunks made of unchanged text change (their boundaries or sections), so that
+# the next ingest re-chunks every document; vectors of chunk texts that did not change are reused.
+CHUNKING_VERSION = 2
+
+
 @dataclass
 class Document:
     """One source document after loading, cleaning and metadata extraction.
@@ -54,9 +59,10 @@ class Document:
     @property
     def fingerprint(self) -> str:
         """A hash of the text and every metadata field answers use (title and date drive
-        "latest" answers), so an edit to either is an update, not "unchanged"."""
+        "latest" answers), so an edit to either is an update, not "unchanged"; and of
+        `CHUNKING_VERSION`, so chunks made by an older chunker are made again."""
         fields = [self.text, self.title or "", self.published or "", self.url or "",
-                  self.outlet or ""]
+                  self.outlet or "", str(CHUNKING_VERSION)]
         return content_hash("\x1f".join(fields))
 
     def page_at(self, offset: int) -> int | None:

@@ -104,6 +104,22 @@ def test_changed_file_replaces_its_chunks_and_prune_removes(make_assistant, tmp_
     assert "water-quality-2024.md" not in {d.source for d in assistant.documents()}
 
 
+def test_a_newer_chunker_re_chunks_unchanged_files_without_re_embedding(
+        make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ingest.types
+
+    folder = tmp_path / "docs"
+    shutil.copytree(EXAMPLES, folder)
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    assert {f.status for f in assistant.ingest([folder]).files} == {"unchanged"}
+    monkeypatch.setattr(ingest.types, "CHUNKING_VERSION", ingest.types.CHUNKING_VERSION + 1)
+    report = assistant.ingest([folder])
+    assert {f.status for f in report.files} == {"updated"}
+    assert report.chunks_embedded == 0  # the same chunk texts: their vectors are reused
+    assert "2025" in assistant.ask("When is the solar farm expected to open now?").text
+
+
 def test_an_edited_document_re_embeds_only_its_changed_chunks(make_assistant, tmp_path: Path,
                                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
