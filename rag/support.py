@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest import definitions, section_label, section_labels
+from ingest import section_label, section_labels
 
 from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
@@ -48,9 +48,6 @@ class Candidate:
     qualified: bool = False  # set by the assistant: may stand as an answer on its own
     features: dict[str, float] = field(default_factory=dict)  # what `ranker.FEATURES` names
     subject: str = ""  # the heading a sentence without a subject describes (`text.subjectless`)
-    # It names what the question asks about only by description ("the singer" for "Which
-    # singer ...?"): the sentence before it may name it.
-    describes_focus: bool = False
 
     @property
     def stated(self) -> str:
@@ -171,12 +168,6 @@ class SentenceScorer:
         for i, vec in zip(head, vectors, strict=True):
             out[i].semantic = float(vec @ q)
         focus = content_terms(question.focus)[0] if question.focus else None
-        # Only for "Which singer ...?": the question asks which one, and "the singer" in prose
-        # does not say (a list entry or definition names its own subject).
-        description = re.compile(rf"\bthe\s+(?:[\w'’-]+\s+){{0,3}}{re.escape(question.focus)}\b",
-                                 re.IGNORECASE) if question.focus and re.search(
-            rf"\bwhich\s+(?:[\w'’-]+\s+){{0,2}}{re.escape(question.focus)}\b", question.text,
-            re.IGNORECASE) else None
         if focus in weights:
             weights = {**weights, focus: weights[focus] * 2}
         # A category the answer is an instance of ("which fields": energy, education) need not
@@ -193,8 +184,6 @@ class SentenceScorer:
             cand.lexical = _coverage(weights, match)
             cand.focus_ok = (focus is None or not question.focus_required
                              or lit.get(focus, 0.0) >= FOCUS_MATCH)
-            cand.describes_focus = bool(description and description.search(cand.sentence)
-                                        and not definitions(cand.sentence))
             cand.unseen_ok = all((lit if t in unseen_names else match).get(t, 0.0) >= 0.4
                                  for t in unseen)
             cand.features = {

@@ -11,7 +11,7 @@ from ingest import definition_term, introduced_block, section_label
 
 from ..question import Question
 from ..support import Candidate
-from ..text import human_date, names, sentence_spans
+from ..text import human_date, sentence_spans
 from ..types import Evidence
 
 __all__ = ["Answerer", "Request", "human_date", "in_context"]
@@ -61,9 +61,7 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
     """A sentence with what it points back to, for showing it alone: the sentence before it in
     its paragraph ("It reports unknown options ..." needs "After editing, run tide config
     check."), and when that still points back, its section's label ("missing_docs: This lint is
-    allowed by default. It detects items missing documentation."). One that names what a
-    "Which singer ...?" asks for only as "the singer" is shown after the sentence before it
-    when that one names someone ("Adele is returning to Las Vegas."). A sentence that goes on
+    allowed by default. It detects items missing documentation."). A sentence that goes on
     defining a term is shown with the term ("parallel_uploads: The default is 4."), one that
     leaves its subject to its heading with the heading ("clearImmediate(immediate): Cancels an
     Immediate object."), and one that ends in a colon with the short block it introduces."""
@@ -77,22 +75,15 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
         return f"{term}: {sentence}"
     if cand.subject:  # "clearImmediate(immediate): Cancels an Immediate object ..."
         return f"{cand.subject}: {sentence}"
-    anaphora = bool(_ANAPHORA.match(sentence))
-    if not (anaphora or cand.describes_focus):
+    if not _ANAPHORA.match(sentence):
         return sentence
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
-    # A pronoun points back within its paragraph; "the singer" may name someone a paragraph
-    # back, as news stories do ("Adele is returning to Las Vegas.\n\nAfter postponing ...").
-    if before and (not anaphora or "\n\n" not in text[before[-1][1]:cand.start]):
+    # A pronoun points back within its paragraph.
+    if before and "\n\n" not in text[before[-1][1]:cand.start]:
         a, b = before[-1]
         previous = text[a:b].strip()
-        # A heading or label says nothing; for "the singer", the sentence before must name
-        # someone or something the sentence does not ("Adele is returning to Las Vegas.").
-        if not previous.endswith(":") and len(previous) >= 12 and (
-                anaphora or names(previous) - names(sentence)):
+        if not previous.endswith(":") and len(previous) >= 12:  # a heading or label says nothing
             sentence = f"{previous} {sentence}"
-    if not anaphora:
-        return sentence
     if _ANAPHORA.match(sentence):
         label = section_label(text, cand.start) or evidence[cand.index].section
         if label:
