@@ -209,8 +209,8 @@ def new_names(sentence: str, question: Question) -> set[str]:
     """Names in a sentence that are not, and are not part of, a name the question mentions."""
     asked = question.names | set(question.terms) | {w.lower() for w in
                                                    re.findall(r"[\w'’-]+", question.text)}
-    # Read in the whole sentence: a capitalised first word is no name when it opens an
-    # instruction ("Note that ...") or reads like an ordinary word (`text.names`).
+    # Read in the whole sentence: a capitalised first word is no name when it reads like an
+    # ordinary word ("Meanwhile", `text.names`).
     in_sentence = names(sentence)
     found: set[str] = set()
     for match in re.finditer(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*", sentence):

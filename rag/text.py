@@ -200,8 +200,6 @@ def has_number(text: str) -> bool:
     return bool(_NUMBER_EXPR.search(text))
 
 
-_IMPERATIVE = re.compile(r"([A-Z][a-z]+)\s+(?=(?:that|the|a|an|how|what|whether|this|these|your|"
-                         r"our|also|sure)\b)")
 _NOT_NAMES = frozenset(MONTH_NAMES.split("|")) | {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "yes",  # "Yes, the Kremlin refused to comment ...": an answer to a yes/no question
@@ -211,14 +209,10 @@ _NOT_NAMES = frozenset(MONTH_NAMES.split("|")) | {
 def names(text: str) -> set[str]:
     """Capitalised words that look like names (people, places, organisations).
 
-    Months and weekdays are not names, nor is a capitalised first word that is a stopword,
-    reads like an ordinary word ("Speaking", "Meanwhile") rather than a name, or is a verb
-    telling the reader to do something ("Note that ...", "See the ...").
+    Months and weekdays are not names, nor is a capitalised first word that is a stopword or
+    reads like an ordinary word ("Speaking", "Meanwhile") rather than a name.
     """
     found = set()
-    lead = _IMPERATIVE.match(text.lstrip())
-    if lead and lead.group(1).lower() in _verb_lemmas(lead.group(1).lower()):
-        text = text.lstrip()[lead.end(1):]  # "Note that ...": an instruction, not a name
     first = re.match(r"\W*([\w'’-]+)", text)
     first_word = first.group(1) if first else ""
     for match in _NAME.finditer(text):

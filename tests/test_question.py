@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.condense import condense
-from rag.question import new_names, parse, satisfies
+from rag.question import parse, satisfies
 from rag.text import sentences
 
 
@@ -207,19 +207,3 @@ def test_a_sentence_ending_in_a_colon_brings_the_block_it_introduces() -> None:
     prose = "He said:\n\nThe treaty will be signed in Moscow next week, officials confirmed."
     assert in_context(Candidate(0, "He said:", 0, 8), [Evidence(
         chunk_id="c", doc_id="d", text=prose, source="a.txt")]) == "He said:", "prose is not shown"
-
-
-def test_an_instruction_at_a_sentence_start_is_no_name() -> None:
-    """"Note that ..." and "See the ..." tell the reader something; "Note" answered "Who ...?"."""
-    from rag.text import names
-
-    assert names("Note that we need to first use the HashMap from the collections.") == {"hashmap"}
-    assert names("See the Cargo book for details.") == {"cargo"}
-    assert names("Mark said the bridge opened.") == {"mark"}
-    assert names("Apple has said that shipments will slip.") == {"apple"}
-    # A "Who ...?" question's new names read the sentence the same way: "Note" is none.
-    who = parse("Who wrote the HashMap implementation in the standard library?")
-    note = "Note that we need to first use the HashMap from the collections portion."
-    assert new_names(note, who) == set()
-    assert not satisfies(who, note)
-    assert new_names("Mark said the bridge opened.", who) == {"mark"}
