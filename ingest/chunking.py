@@ -57,12 +57,28 @@ _TERM = re.compile(r"\s*([\w.`-]{2,40}):\s")
 _ITEM = re.compile(r"\s*(?:[-•▪◦*–]|\d{1,3}[.)])\s+\S")  # a list item on one line
 
 
+TERM_MAX = 200  # characters: a definition's term (an API signature) is at most this long
+_TERM_SIGNS = set("()_.=<-/[")  # what marks a term of several words as code, not prose
+
+
 def definition_term(text: str, start: int) -> str | None:
-    """The term a sentence at `start` goes on defining, when it continues a one-line definition
-    ("The default is 4." after "parallel_uploads: How many files are uploaded at once.")."""
+    """The term a sentence at `start` goes on defining, when it continues a definition line:
+    "parallel_uploads" for "The default is 4." after "parallel_uploads: How many files are
+    uploaded at once.", "textwrap.shorten(text, width, *, placeholder=' [...]')" for "New in
+    version 3.4." at the end of that signature's description. None at a line's start, or when
+    the line does not open with a term and ": " ("He said: ..." is prose: a term of several
+    words must look like code)."""
     line = text.rfind("\n", 0, start) + 1
     term = _TERM.match(text, line)
-    return term.group(1) if term and term.end() <= start else None
+    if term and term.end() <= start:
+        return term.group(1)
+    cut = text.find(": ", line, start)
+    if cut < 0 or cut - line > TERM_MAX:
+        return None
+    name = text[line:cut].strip()
+    if not name or ". " in name or (" " in name and not _TERM_SIGNS & set(name)):
+        return None
+    return name
 
 
 INTRODUCED_MAX = 300  # characters of a block a sentence ending in a colon is shown with
@@ -102,26 +118,6 @@ def definitions(text: str) -> list[tuple[int, int]]:
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
-
-
-TERM_MAX = 200  # characters: a definition's term (an API signature) is at most this long
-_TERM_SIGNS = set("()_.=<-/[")  # what marks a term of several words as code, not prose
-
-
-def continued_term(text: str, start: int) -> str | None:
-    """The term of the definition line a position falls in the middle of: what a chunk that
-    opens there goes on defining ("bisect.bisect_left(a, x, lo=0, hi=len(a), *, key=None)" for
-    a chunk that opens with "The returned insertion point ip partitions the array a ...").
-    None at a line's start, or when the line does not open with a term and ": " ("He said: ..."
-    is prose: a term of several words must look like code)."""
-    line = text.rfind("\n", 0, start) + 1
-    cut = text.find(": ", line, start)
-    if line == start or cut < 0 or cut - line > TERM_MAX:
-        return None
-    term = text[line:cut].strip()
-    if not term or ". " in term or (" " in term and not _TERM_SIGNS & set(term)):
-        return None
-    return term
 
 
 class Chunker:
@@ -172,7 +168,7 @@ class Chunker:
                     # A chunk that opens mid-section ("This lint warns by default.") keeps the
                     # label its section began with, which the chunk before it holds; one that
                     # opens inside a long definition, the term defined.
-                    section=continued_term(document.text, start)
+                    section=definition_term(document.text, start)
                     or section_label(document.text, start, labels),
                 )
             )

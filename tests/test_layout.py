@@ -146,3 +146,18 @@ def test_a_chunk_opening_inside_a_long_definition_keeps_its_term() -> None:
     assert inside and all(c.section == "bisect.bisect_left(a, x, lo=0, hi=len(a), *, key=None)"
                           for c in inside)
     assert chunks[0].section is None or chunks[0].section == "Searching sorted lists"
+
+
+def test_a_sentence_deep_in_a_long_definition_names_its_term() -> None:
+    """A signature's description runs over several sentences; its last ones ("New in version
+    3.4.") still describe it, and are shown and checked with it."""
+    from ingest import definition_term
+
+    signature = "textwrap.shorten(text, width, *, placeholder=' [...]')"
+    text = (f"textwrap\n\n{signature}: Collapse and truncate the given text. Words are dropped "
+            "from the end. New in version 3.4.\n\nretention_days: How many days. The default is "
+            "30.\n\nHe said: the release slipped. Then it shipped.")
+    assert definition_term(text, text.index("New in version")) == signature
+    assert definition_term(text, text.index("The default")) == "retention_days"
+    assert definition_term(text, text.index("Then it")) is None  # prose, not a term
+    assert definition_term(text, text.index(signature)) is None  # the line's own start
