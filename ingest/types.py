@@ -11,8 +11,9 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-# Raised when the chunks made of unchanged text change (their boundaries or sections), so that
-# the next ingest re-chunks every document; vectors of chunk texts that did not change are reused.
+# Increased whenever the chunks made of unchanged text change (their boundaries or sections), so
+# that the next ingest re-chunks every document; vectors of chunk texts that did not change are
+# reused.
 CHUNKING_VERSION = 2
 
 
