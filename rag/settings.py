@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -109,6 +110,19 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_path_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("collection")
+    @classmethod
+    def _chroma_name(cls, value: str) -> str:
+        # Chroma's rule, checked here so a bad name fails at once, not after the embedder has
+        # loaded; the store adds "__docs" and "__state" collections, so 7 characters are kept.
+        if not (3 <= len(value) <= 505 and re.fullmatch(r"[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?",
+                                                         value, re.ASCII)):
+            raise ValueError(
+                f"collection name {value!r} must be 3-505 characters of letters, digits, '.', '_' "
+                "or '-', starting and ending with a letter or digit (RAG_COLLECTION, "
+                "--collection)")
+        return value
 
     @property
     def models_dir(self) -> Path:

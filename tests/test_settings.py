@@ -37,6 +37,12 @@ def test_bad_values_are_rejected_with_the_field_name() -> None:
         Settings(answerer="gpt-9")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="top_k"):
         Settings(top_k=0)
+    # A name Chroma would refuse fails at once, saying what a name may hold.
+    for name in ("vg", "my docs", "-notes", "notes.", "x" * 506):
+        with pytest.raises(ValidationError, match=r"collection name .* must be 3-505 characters"):
+            Settings(collection=name)
+    assert Settings(collection="eval_news").collection == "eval_news"
+    assert Settings(collection="team.docs-2024").collection == "team.docs-2024"
 
 
 def test_onnx_embedder_gives_the_torch_vectors(embedder) -> None:  # type: ignore[no-untyped-def]
