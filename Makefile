@@ -11,6 +11,11 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
+# llama-cpp-python compiles llama.cpp on install. Built for the machine's own CPU (the default),
+# its batched prompt decoding crashed with a segmentation fault on an AVX-512 machine here
+# (0.3.36); the portable build (AVX2, FMA, F16C) runs. Override for a GPU build, e.g.
+# CMAKE_ARGS="-DGGML_CUDA=on".
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
 .PHONY: setup chat test test-fast eval lint bench browser clean
 
