@@ -328,6 +328,11 @@ def _running_lines(pages: list[str]) -> set[str]:
     return {line for line, n in counts.items() if n >= max(3, 0.5 * len(pages))}
 
 
+# Typeset PDFs (TeX, DocBook) often give "ﬁ" for "fi": one glyph that no word search matches
+# ("ﬁles" is not "files"). Each is spelled out as its letters.
+_LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
+
+
 def _read_pdf(path: Path, source: str) -> list[RawDocument]:
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PdfReadError
@@ -342,7 +347,7 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
         offset = 0
         raw_pages = []
         for number, page in enumerate(reader.pages, start=1):
-            raw_pages.append((number, (page.extract_text() or "").strip()))
+            raw_pages.append((number, (page.extract_text() or "").translate(_LIGATURES).strip()))
             if sum(len(t) for _, t in raw_pages) > MAX_TEXT_CHARS:
                 raise SkipFile(f"PDF text passes {MAX_TEXT_CHARS / 1e6:.0f} M characters by page "
                                f"{number} (possibly a decompression bomb); split it into parts")

@@ -316,3 +316,22 @@ def test_a_pdf_table_of_contents_is_not_text(tmp_path: Path) -> None:
     text = next(iter(docs.values()))[0].text
     assert "every element name is case sensitive" in text
     assert ". . ." not in text and "....." not in text and "\ni\n" not in f"\n{text}\n"
+
+
+def test_pdf_ligatures_are_spelled_out(tmp_path: Path) -> None:
+    """Typeset PDFs give "ﬁ" as one glyph: "ﬁles" matched no search for "files"."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
+    pdfmetrics.registerFont(TTFont("Vera", font))
+    path = tmp_path / "manual.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Vera", 11)
+    c.drawString(72, 760, "Damaged \ufb01les are \ufb02agged and recovered.")
+    c.showPage()
+    c.save()
+    docs, _ = load([path])
+    assert "Damaged files are flagged and recovered." in next(iter(docs.values()))[0].text
