@@ -211,7 +211,7 @@ class CitationChecker:
         restating = not terms
         if restating:
             terms = _words(content_terms(sentence))
-        best_i, best_cov = 0, -1.0
+        best_i, best_cov, best_here = 0, -1.0, -1.0
         for i, piece in enumerate(pieces):
             if not worded[i]:
                 continue
@@ -219,8 +219,10 @@ class CitationChecker:
             cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
             here = len(terms & set(content_terms(f"{terms_of[i]} {piece}"))) / max(len(terms), 1)
             cov = 0.5 * cov + 0.5 * here
-            if cov > best_cov:
-                best_i, best_cov = i, cov
+            # On a tie the sentence that holds more of the words itself backs the claim, not
+            # the neighbour that shares them through it.
+            if (cov, here) > (best_cov, best_here):
+                best_i, best_cov, best_here = i, cov, here
         if best_cov < 0:
             return Check(False, "", 0.0)
         quote = pieces[best_i]

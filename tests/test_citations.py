@@ -267,3 +267,19 @@ def test_a_paraphrase_shares_at_least_one_of_its_own_words_with_its_backing(embe
     kept, _, _ = checker.verify("console.error() prints to stderr with a newline [1].", evidence,
                                 "Where does console.error() print?")
     assert "stderr" in kept
+
+
+def test_a_tie_goes_to_the_sentence_that_holds_the_words_itself(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The sentence before scores as well through its neighbour ("Note ... special"); only the
+    sentence itself backs the claim, and its capitalised "Note" with it."""
+    text = ("Data type: gadget: The gadget has the following members:\n"
+            "size_t size: This is set by the library; you should initialize it to zero.\n"
+            "gadget **parts: This is a NULL-terminated array of pointers to gadget objects. "
+            "There is one part per slot of the box. Note that the library has no special "
+            "support for bit-fields. You must manage these manually.")
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="gadgets.html")]
+    kept, citations, flagged = CitationChecker(embedder).verify(
+        "gadget **parts: Note that the library has no special support for bit-fields [1].",
+        evidence, "Does the library support bit fields in boxes?")
+    assert flagged == [] and "no special support" in kept
+    assert citations[0].quote == "Note that the library has no special support for bit-fields."
