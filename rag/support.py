@@ -141,8 +141,12 @@ class SentenceScorer:
                 for t in question.terms:
                     match[t] = 1.0 if t in own else 0.6 if t in near else (
                         0.5 if t in paragraph[para_of[pos]] else 0.3 if t in chunk else 0.0)
-                cand = Candidate(index, sentence, a, b, subject=subject,
-                                 novel=bool(own - set(question.terms)), numbers_ok=numbers_ok)
+                # A statement in the question's own words answers a yes/no question: what it
+                # adds is whether it holds ("There is no support for bit fields in structures").
+                novel = bool(own - set(question.terms)) or (
+                    question.answer_type == "yesno" and not sentence.rstrip().endswith("?"))
+                cand = Candidate(index, sentence, a, b, subject=subject, novel=novel,
+                                 numbers_ok=numbers_ok)
                 cand.typed = satisfies(question, cand.stated)  # what the features also read
                 if asked_ids and numbers_ok:
                     # "Version 2.2.0 (released ...)" is about another version than "3.0", and

@@ -297,11 +297,13 @@ def identifier_words(text: str) -> set[str]:
 
 
 def identifier_kinds(text: str) -> dict[str, set[str]]:
-    """A text's identifiers by kind, the letters they start with ("Su-35" -> {"su": {"su-35"}},
-    a bare version "3.0" -> {"": {"3.0"}})."""
+    """A text's identifiers by kind, their letters around the number ("Su-35" -> {"su#":
+    {"su-35"}}, a bare version "3.0" -> {"#": {"3.0"}}). Letters after the number make another
+    kind: "bzip2recover" is a program beside "bzip2", not another version of it."""
     kinds: dict[str, set[str]] = {}
     for word in identifier_words(text):
-        kinds.setdefault(re.sub(r"[^a-z].*", "", word), set()).add(word)
+        kind = re.sub(r"[-.]", "", re.sub(r"\d+(?:\.(?:\d+|x))*", "#", word))
+        kinds.setdefault(kind, set()).add(word)
     return kinds
 
 

@@ -336,3 +336,39 @@ def test_a_question_about_this_week_is_answered_from_this_weeks_reports(assistan
     answer = assistant.ask("Which island nation plunged into chaos, prompting its leader to flee?",
                            as_of="2022-07-15")
     assert answer.citations and answer.citations[0].source == "fiji.txt", answer.text
+
+
+
+def test_a_statement_in_the_questions_own_words_answers_a_yes_no_question(assistant_with) -> None:  # type: ignore[no-untyped-def]
+    """"There is no support for bit fields in structures" adds no word to "Does the library
+    support bit fields in structures?", only whether it holds: that is the answer. Asked as
+    "Which ...?", the same sentence says nothing new."""
+    assistant = assistant_with({"missing.md": (
+        "# Missing features\n\n"
+        "The library is missing a few features that users ask for. There is no support for bit "
+        "fields in structures. We welcome patches that add the missing features.\n")})
+    statement = "There is no support for bit fields in structures."
+
+    def novel(question: str) -> bool:
+        scored = assistant.scored_evidence(question)
+        return next(c.novel for c in scored.candidates if c.sentence == statement)
+
+    assert novel("Does the library support bit fields in structures?")
+    assert not novel("Which support is there for bit fields in structures?")
+
+
+def test_a_program_named_after_another_is_no_other_version_of_it(assistant_with) -> None:  # type: ignore[no-untyped-def]
+    """"bzip3recover" beside the question's "bzip3" is a program of its own, not a version of
+    bzip3 that the question did not ask about (as "Su-57" is for "Su-35")."""
+    assistant = assistant_with({"bzip3.md": (
+        "# Caveats\n\n"
+        "As a self-check for your protection, bzip3 uses 32-bit CRCs to make sure that the "
+        "decompressed version of a file is identical to the original. You can use bzip3recover "
+        "to try to recover data from damaged files. The Su-57 is a jet of its own.\n")})
+
+    def numbers_ok(question: str, start: str) -> bool:
+        scored = assistant.scored_evidence(question)
+        return next(c.numbers_ok for c in scored.candidates if c.sentence.startswith(start))
+
+    assert numbers_ok("Which program recovers damaged bzip3 files?", "You can use bzip3recover")
+    assert not numbers_ok("Is the Su-35 a program?", "The Su-57")
