@@ -21,7 +21,7 @@ from .embeddings import Embedder
 from .injection import withhold_instructions
 from .question import RECENCY
 from .store import Store, StoredChunk, date_int
-from .text import WHOLE_NUMBER, sentence_spans
+from .text import FLAG, WHOLE_NUMBER, sentence_spans
 from .types import Evidence, Source
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def time_span(question: str) -> int | None:
 # Words of two or more characters (bm25s's default), and numbers with a point or comma kept
 # whole ("2.2.0", "4,000"), as questions and the sentence scorer read them; bm25s's default
 # splits them into pieces and drops the lone digits, so a version was not searchable at all.
-BM25_TOKEN = rf"(?u){WHOLE_NUMBER}|\b\w\w+\b"
+BM25_TOKEN = rf"(?u){WHOLE_NUMBER}|{FLAG}|\b\w\w+\b"
 
 
 def _bm25_tokenize(texts: list[str]) -> Any:

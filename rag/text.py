@@ -28,7 +28,10 @@ QUESTION_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "wh
 # A number with a point or comma is one token ("21,000", "2.2.0") for the sentence scorer,
 # question parsing and the BM25 index alike.
 WHOLE_NUMBER = r"\d+(?:[.,]\d+)+"
-_TOKEN = re.compile(rf"[A-Za-z][A-Za-z0-9'’]*|{WHOLE_NUMBER}%?|\d+%?")
+# A one-letter command-line option ("-l", "-s") is a term of its own: "What does the -l option
+# do?" asks about it, and its letter alone is no word.
+FLAG = r"(?<![\w-])-[A-Za-z](?![\w'’-])"
+_TOKEN = re.compile(rf"{FLAG}|[A-Za-z][A-Za-z0-9'’]*|{WHOLE_NUMBER}%?|\d+%?")
 
 
 _STRAIGHT = {ord(k): v for k, v in {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
@@ -95,8 +98,9 @@ def sentences(text: str) -> list[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """Word and number tokens, lower-cased, quotes straightened."""
-    return [t.lower().replace("’", "'").strip("'-") for t in _TOKEN.findall(text)]
+    """Word, number and one-letter option tokens, lower-cased, quotes straightened."""
+    return [t.lower() if t[0] == "-" else t.lower().replace("’", "'").strip("'-")
+            for t in _TOKEN.findall(text)]
 
 
 @lru_cache(maxsize=1)

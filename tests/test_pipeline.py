@@ -372,3 +372,24 @@ def test_a_program_named_after_another_is_no_other_version_of_it(assistant_with)
 
     assert numbers_ok("Which program recovers damaged bzip3 files?", "You can use bzip3recover")
     assert not numbers_ok("Is the Su-35 a program?", "The Su-57")
+
+
+def test_a_one_letter_option_is_searched_for_and_matched(assistant_with) -> None:  # type: ignore[no-untyped-def]
+    """"-l" is what "What does the -l option do?" asks about; its letter alone is no word, so
+    it used to weigh nothing and any option's line could answer."""
+    assistant = assistant_with({"calc.md": (
+        "# Command line options\n\n"
+        "calc takes the following options from the command line:\n\n"
+        "- -h, --help: Print the usage and exit.\n"
+        "- -l, --mathlib: Define the standard math library.\n"
+        "- -w, --warn: Give warnings for extensions to the standard calc language.\n"
+        "- -q, --quiet: Do not print the normal calc welcome.\n"),
+        "numbers.md": (
+            "# Numbers\n\n"
+            "The most basic element in calc is the number. Numbers in calc are arbitrary "
+            "precision numbers, and calc represents all of them in decimal.\n\n"
+            "# Variables\n\n"
+            "calc stores numbers in simple variables and arrays. Options set in the "
+            "environment apply to every calc run.\n")})
+    answer = assistant.ask("What does the -l option of calc do?")
+    assert not answer.abstained and "math library" in answer.citations[0].quote, answer.text
