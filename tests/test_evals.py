@@ -336,3 +336,29 @@ def test_the_fallback_threshold_is_chosen_on_dev_rows_only(tmp_path: Path) -> No
     decided = _local_run(tmp_path / "decided", "docs", [], fallback_threshold=0.3)
     with pytest.raises(SystemExit, match="RAG_FALLBACK_THRESHOLD=0"):
         main([str(decided)])
+
+
+def test_a_machine_corpus_takes_single_pages_and_a_gzipped_manual(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    import gzip
+
+    from evals.datasets import MACHINE_CORPORA, MachineCorpus, machine_corpus_dir
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "a.html").write_text("<p>a</p>")
+    (tmp_path / "b.html").write_text("<p>b</p>")
+    with gzip.open(tmp_path / "manual.pdf.gz", "wb") as f:
+        f.write(b"%PDF-1.4 not really")
+    spec = MachineCorpus(str(tmp_path / "html"), ("a.html",), tmp_path / "manual.pdf.gz",
+                         (tmp_path / "b.html",))
+    monkeypatch.setitem(MACHINE_CORPORA, "probe", spec)
+    out = machine_corpus_dir("probe", tmp_path / "cache")
+    assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", "manual.pdf"]
+    assert (out / "manual.pdf").read_bytes() == b"%PDF-1.4 not really"
+    monkeypatch.setitem(MACHINE_CORPORA, "gone", MachineCorpus(
+        str(tmp_path / "html"), ("a.html",), None, (tmp_path / "c.html",)))
+    with pytest.raises(DatasetError, match="c.html"):
+        machine_corpus_dir("gone", tmp_path / "cache")
+    unix = load_items(DATASETS / "unixdoc.jsonl")
+    assert {i.split for i in unix} == {"heldout"} and len(unix) >= 30
