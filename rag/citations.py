@@ -72,7 +72,7 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
     "os.loadavg() returns [0, 0, 0] on Windows".
     """
     def cited(group: str) -> list[int]:
-        return [int(n) for n in re.split(r"[,;]", group)]
+        return [int(n) for n in group.replace(";", ",").split(",")]
 
     def is_marker(match: re.Match[str]) -> bool:
         return all(1 <= n <= (sources or n) for n in cited(match.group(1)))

@@ -306,7 +306,7 @@ def identifier_kinds(text: str) -> dict[str, set[str]]:
     kind: "bzip2recover" is a program beside "bzip2", not another version of it."""
     kinds: dict[str, set[str]] = {}
     for word in identifier_words(text):
-        kind = re.sub(r"[-.]", "", re.sub(r"\d+(?:\.(?:\d+|x))*", "#", word))
+        kind = re.sub(r"[-.]?\d[\d.x]*", "#", word)
         kinds.setdefault(kind, set()).add(word)
     return kinds
 
