@@ -52,9 +52,10 @@ def time_span(question: str) -> int | None:
     return SPAN_DAYS[kind.replace("_", " ")]
 
 
-# Words of two or more characters (bm25s's default), and numbers with a point or comma kept
-# whole ("2.2.0", "4,000"), as questions and the sentence scorer read them; bm25s's default
-# splits them into pieces and drops the lone digits, so a version was not searchable at all.
+# Words of two or more characters (bm25s's default), numbers with a point or comma kept whole
+# ("2.2.0", "4,000") and one-letter options ("-l"), as questions and the sentence scorer read
+# them; bm25s's default splits numbers into pieces and drops lone digits and letters, so a
+# version or an option was not searchable at all.
 BM25_TOKEN = rf"(?u){WHOLE_NUMBER}|{FLAG}|\b\w\w+\b"
 
 

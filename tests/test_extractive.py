@@ -15,11 +15,11 @@ TEXT = ("Snapshots\n\nEvery snapshot has two kinds of index. Tidewater calls the
         "for 30 days.")
 
 
-def _answer(scores: dict[str, float]) -> str:
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=TEXT, source="snapshots.md")]
+def _answer(scores: dict[str, float], text: str = TEXT) -> str:
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="snapshots.md")]
     cands = []
-    for a, b in sentence_spans(TEXT):
-        sentence = TEXT[a:b]
+    for a, b in sentence_spans(text):
+        sentence = text[a:b]
         score = next((s for key, s in scores.items() if sentence.startswith(key)), 0.01)
         cands.append(Candidate(0, sentence, a, b, score=score, qualified=True))
     cands.sort(key=lambda c: c.score, reverse=True)
@@ -41,3 +41,12 @@ def test_a_heading_after_the_best_sentence_is_no_continuation() -> None:
     # A best sentence that is itself a heading is continued by its section's first line.
     answer = _answer({"Retention policy": 0.40, "Snapshots are kept": 0.39})
     assert answer == "Retention policy [1]. Snapshots are kept for 30 days [1]."
+
+
+def test_the_next_entry_of_a_definition_list_is_no_continuation() -> None:
+    options = ("Options\n\n-l, --mathlib: Define the standard math library. It is loaded "
+               "first.\n-w, --warn: Give warnings for extensions to POSIX bc.")
+    answer = _answer({"-l, --mathlib": 0.40, "It is loaded": 0.39}, options)
+    assert answer == "-l, --mathlib: Define the standard math library [1]. It is loaded first [1]."
+    answer = _answer({"It is loaded": 0.40, "-w, --warn": 0.39}, options)
+    assert answer == "-l, --mathlib: It is loaded first [1]."

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ingest import containment, section_label
+from ingest import containment, definition_term, section_label
 
 from ..question import Question
 from ..support import Candidate
@@ -61,7 +61,17 @@ def _continuation(best: Candidate, request: Request) -> Candidate | None:
         return None
     if follow.sentence.strip() in in_context(best, request.evidence):
         return None  # already shown with it (the block a colon introduces)
+    entry = _entry(text, best)
+    if entry and _entry(text, follow) not in (None, entry):
+        return None  # the next entry of a definition list ("-w, --warn: ...") defines another
     return follow
+
+
+def _entry(text: str, cand: Candidate) -> str | None:
+    """The term whose definition a sentence belongs to ("-l, --mathlib" for "-l, --mathlib:
+    Define the standard math library."), read on the sentence's first line."""
+    line_end = text.find("\n", cand.start, cand.end)
+    return definition_term(text, cand.end - 1 if line_end < 0 else line_end)
 
 
 def _select(request: Request) -> list[Candidate]:
