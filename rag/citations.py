@@ -137,10 +137,11 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
 
 def _name_tokens(text: str) -> set[str]:
     """Words of a lower-cased text as `names` yields them: "west's" names west, "d'alene"
-    alene, "libtasn1" libtasn (a name stops at a digit)."""
+    alene, "libtasn1" libtasn (a name stops at a digit), "ffi_bad_abi" ffi (and at an
+    underscore)."""
     words = re.findall(r"[\w']+", text)
     return {w.removesuffix("'s") for w in words} | {
-        p for w in words for p in re.split(r"[-'\d]", w) if p}
+        p for w in words for p in re.split(r"[-'\d_]", w) if p}
 
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,300})[”\"]")
@@ -211,25 +212,34 @@ class CitationChecker:
         restating = not terms
         if restating:
             terms = _words(content_terms(sentence))
-        best_i, best_cov, best_here = 0, -1.0, -1.0
+        title = evidence.title or ""
+
+        def label_of(i: int) -> str:
+            # A sentence is read with its section's label ("missing_docs" above "This lint is
+            # allowed by default. It detects items missing documentation.").
+            return terms_of[i] or section_label(evidence.text, spans[i][0]) or \
+                evidence.section or ""
+
+        covered: dict[int, tuple[float, float]] = {}
         for i, piece in enumerate(pieces):
             if not worded[i]:
                 continue
             window = " ".join(pieces[max(0, i - 1) : i + 2])
             cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
             here = len(terms & set(content_terms(f"{terms_of[i]} {piece}"))) / max(len(terms), 1)
-            cov = 0.5 * cov + 0.5 * here
-            # On a tie the sentence that holds more of the words itself backs the claim, not
-            # the neighbour that shares them through it.
-            if (cov, here) > (best_cov, best_here):
-                best_i, best_cov, best_here = i, cov, here
-        if best_cov < 0:
+            covered[i] = (0.5 * cov + 0.5 * here, here)
+        if not covered:
             return Check(False, "", 0.0)
+        best_cov = max(cov for cov, _ in covered.values())
+        # Of the sentences that cover the claim's words best, the one whose numbers and names
+        # are the claim's backs it ("0 and 4 inclusive" is the verbosity line, not the block
+        # size's "1 and 9 inclusive" above it), then the one that holds more of the words
+        # itself, not the neighbour that shares them through it.
+        best_i = max((i for i, (cov, _) in covered.items() if cov == best_cov),
+                     key=lambda i: (facts_supported(sentence, f"{title}\n{label_of(i)}\n"
+                                                    f"{pieces[i]}", question), covered[i][1], -i))
         quote = pieces[best_i]
-        # A sentence is read with its neighbours and its section's label ("missing_docs" above
-        # "This lint is allowed by default. It detects items missing documentation.").
-        label = terms_of[best_i] or section_label(evidence.text, spans[best_i][0]) or \
-            evidence.section or ""
+        label = label_of(best_i)
         window = " ".join([label, *pieces[max(0, best_i - 1) : best_i + 2]])
         if normalize(sentence).lower() in normalize(evidence.text).lower():
             return Check(True, _exact_quote(sentence, evidence.text, quote), 1.0)
@@ -239,7 +249,6 @@ class CitationChecker:
         # Names, numbers and months must stand in the sentence that backs the claim (with the
         # title), not just somewhere in the chunk: "attacked in Moscow" is not backed by a
         # sentence about Damascus next to one about Moscow.
-        title = evidence.title or ""
         backing = f"{title}\n{label}\n{quote}"
         if not quotes_supported(sentence, evidence.text):
             return Check(False, quote, best_cov)

@@ -283,3 +283,30 @@ def test_a_tie_goes_to_the_sentence_that_holds_the_words_itself(embedder) -> Non
         evidence, "Does the library support bit fields in boxes?")
     assert flagged == [] and "no special support" in kept
     assert citations[0].quote == "Note that the library has no special support for bit-fields."
+
+
+def test_of_equally_worded_sentences_the_one_with_the_claims_numbers_backs_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"0 and 4 inclusive" shares only "inclusive" with the question's new words, as the block
+    size's "1 and 9 inclusive" above it does: the sentence holding the numbers backs it."""
+    text = ("Parameter blockSize100k specifies the block size to be used for compression. It "
+            "should be a value between 1 and 9 inclusive. Parameter verbosity should be set to "
+            "a number between 0 and 4 inclusive. 0 is silent.")
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="manual.pdf")]
+    kept, citations, flagged = CitationChecker(embedder).verify(
+        "The verbosity parameter may take values between 0 and 4 inclusive [1].", evidence,
+        "What range of values may the verbosity parameter take?")
+    assert flagged == [] and "0 and 4" in kept
+    assert citations[0].quote.startswith("Parameter verbosity")
+
+
+def test_a_name_written_in_capitals_inside_an_identifier_is_backed(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"FFI_BAD_ABI" names FFI as "ffi_prep_cif" does: the parts of an identifier are its
+    words, as the parts of "libtasn1" are."""
+    text = ("ffi_prep_cif returns a libffi status code, of type ffi_status. This will be either "
+            "FFI_OK if everything worked properly; FFI_BAD_TYPEDEF if one of the ffi_type objects "
+            "is incorrect; or FFI_BAD_ABI if the abi parameter is invalid.")
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="basics.html")]
+    kept, _, flagged = CitationChecker(embedder).verify(
+        "ffi_prep_cif returns FFI_BAD_ABI if the abi parameter is invalid [1].", evidence,
+        "What does ffi_prep_cif return if the abi parameter is invalid?")
+    assert flagged == [] and "FFI_BAD_ABI" in kept
