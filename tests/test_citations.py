@@ -269,6 +269,12 @@ def test_a_paraphrase_shares_at_least_one_of_its_own_words_with_its_backing(embe
     assert "stderr" in kept
 
 
+def _verify_in(embedder, text: str, draft: str, question: str):  # type: ignore[no-untyped-def]
+    """`verify` of a draft against one chunk of text."""
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="page.html")]
+    return CitationChecker(embedder).verify(draft, evidence, question)
+
+
 def test_a_tie_goes_to_the_sentence_that_holds_the_words_itself(embedder) -> None:  # type: ignore[no-untyped-def]
     """The sentence before scores as well through its neighbour ("Note ... special"); only the
     sentence itself backs the claim, and its capitalised "Note" with it."""
@@ -277,10 +283,9 @@ def test_a_tie_goes_to_the_sentence_that_holds_the_words_itself(embedder) -> Non
             "gadget **parts: This is a NULL-terminated array of pointers to gadget objects. "
             "There is one part per slot of the box. Note that the library has no special "
             "support for bit-fields. You must manage these manually.")
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="gadgets.html")]
-    kept, citations, flagged = CitationChecker(embedder).verify(
-        "gadget **parts: Note that the library has no special support for bit-fields [1].",
-        evidence, "Does the library support bit fields in boxes?")
+    kept, citations, flagged = _verify_in(
+        embedder, text, "gadget **parts: Note that the library has no special support for "
+        "bit-fields [1].", "Does the library support bit fields in boxes?")
     assert flagged == [] and "no special support" in kept
     assert citations[0].quote == "Note that the library has no special support for bit-fields."
 
@@ -291,9 +296,8 @@ def test_of_equally_worded_sentences_the_one_with_the_claims_numbers_backs_it(em
     text = ("Parameter blockSize100k specifies the block size to be used for compression. It "
             "should be a value between 1 and 9 inclusive. Parameter verbosity should be set to "
             "a number between 0 and 4 inclusive. 0 is silent.")
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="manual.pdf")]
-    kept, citations, flagged = CitationChecker(embedder).verify(
-        "The verbosity parameter may take values between 0 and 4 inclusive [1].", evidence,
+    kept, citations, flagged = _verify_in(
+        embedder, text, "The verbosity parameter may take values between 0 and 4 inclusive [1].",
         "What range of values may the verbosity parameter take?")
     assert flagged == [] and "0 and 4" in kept
     assert citations[0].quote.startswith("Parameter verbosity")
@@ -305,8 +309,7 @@ def test_a_name_written_in_capitals_inside_an_identifier_is_backed(embedder) -> 
     text = ("ffi_prep_cif returns a libffi status code, of type ffi_status. This will be either "
             "FFI_OK if everything worked properly; FFI_BAD_TYPEDEF if one of the ffi_type objects "
             "is incorrect; or FFI_BAD_ABI if the abi parameter is invalid.")
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="basics.html")]
-    kept, _, flagged = CitationChecker(embedder).verify(
-        "ffi_prep_cif returns FFI_BAD_ABI if the abi parameter is invalid [1].", evidence,
+    kept, _, flagged = _verify_in(
+        embedder, text, "ffi_prep_cif returns FFI_BAD_ABI if the abi parameter is invalid [1].",
         "What does ffi_prep_cif return if the abi parameter is invalid?")
     assert flagged == [] and "FFI_BAD_ABI" in kept
