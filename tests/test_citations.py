@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.citations import CitationChecker
 from rag.types import Evidence
 
@@ -269,47 +271,44 @@ def test_a_paraphrase_shares_at_least_one_of_its_own_words_with_its_backing(embe
     assert "stderr" in kept
 
 
-def _verify_in(embedder, text: str, draft: str, question: str):  # type: ignore[no-untyped-def]
-    """`verify` of a draft against one chunk of text."""
+# Claims the check used to drop, each backed by one sentence of its chunk: (chunk, draft,
+# question, words the kept answer holds, how the quote shown for it begins).
+BACKED = {
+    # The sentence before scores as well through its neighbour ("Note ... special"); only the
+    # sentence itself backs the claim, and its capitalised "Note" with it.
+    "a tie goes to the sentence that holds the words itself": (
+        "Data type: gadget: The gadget has the following members:\n"
+        "size_t size: This is set by the library; you should initialize it to zero.\n"
+        "gadget **parts: This is a NULL-terminated array of pointers to gadget objects. "
+        "There is one part per slot of the box. Note that the library has no special "
+        "support for bit-fields. You must manage these manually.",
+        "gadget **parts: Note that the library has no special support for bit-fields [1].",
+        "Does the library support bit fields in boxes?", "no special support",
+        "Note that the library has no special support for bit-fields."),
+    # "0 and 4 inclusive" shares only "inclusive" with the question's new words, as the block
+    # size's "1 and 9 inclusive" above it does: the sentence holding the numbers backs it.
+    "of equally worded sentences the one with the claim's numbers backs it": (
+        "Parameter blockSize100k specifies the block size to be used for compression. It "
+        "should be a value between 1 and 9 inclusive. Parameter verbosity should be set to "
+        "a number between 0 and 4 inclusive. 0 is silent.",
+        "The verbosity parameter may take values between 0 and 4 inclusive [1].",
+        "What range of values may the verbosity parameter take?", "0 and 4",
+        "Parameter verbosity"),
+    # "FFI_BAD_ABI" names FFI as "ffi_prep_cif" does: the parts of an identifier are its
+    # words, as the parts of "libtasn1" are.
+    "a name in capitals inside an identifier is backed": (
+        "ffi_prep_cif returns a libffi status code, of type ffi_status. This will be either "
+        "FFI_OK if everything worked properly; FFI_BAD_TYPEDEF if one of the ffi_type objects "
+        "is incorrect; or FFI_BAD_ABI if the abi parameter is invalid.",
+        "ffi_prep_cif returns FFI_BAD_ABI if the abi parameter is invalid [1].",
+        "What does ffi_prep_cif return if the abi parameter is invalid?", "FFI_BAD_ABI", ""),
+}
+
+
+@pytest.mark.parametrize("case", list(BACKED))
+def test_a_claim_is_checked_against_the_sentence_that_backs_it(embedder, case: str) -> None:  # type: ignore[no-untyped-def]
+    text, draft, question, holds, quote = BACKED[case]
     evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="page.html")]
-    return CitationChecker(embedder).verify(draft, evidence, question)
-
-
-def test_a_tie_goes_to_the_sentence_that_holds_the_words_itself(embedder) -> None:  # type: ignore[no-untyped-def]
-    """The sentence before scores as well through its neighbour ("Note ... special"); only the
-    sentence itself backs the claim, and its capitalised "Note" with it."""
-    text = ("Data type: gadget: The gadget has the following members:\n"
-            "size_t size: This is set by the library; you should initialize it to zero.\n"
-            "gadget **parts: This is a NULL-terminated array of pointers to gadget objects. "
-            "There is one part per slot of the box. Note that the library has no special "
-            "support for bit-fields. You must manage these manually.")
-    kept, citations, flagged = _verify_in(
-        embedder, text, "gadget **parts: Note that the library has no special support for "
-        "bit-fields [1].", "Does the library support bit fields in boxes?")
-    assert flagged == [] and "no special support" in kept
-    assert citations[0].quote == "Note that the library has no special support for bit-fields."
-
-
-def test_of_equally_worded_sentences_the_one_with_the_claims_numbers_backs_it(embedder) -> None:  # type: ignore[no-untyped-def]
-    """"0 and 4 inclusive" shares only "inclusive" with the question's new words, as the block
-    size's "1 and 9 inclusive" above it does: the sentence holding the numbers backs it."""
-    text = ("Parameter blockSize100k specifies the block size to be used for compression. It "
-            "should be a value between 1 and 9 inclusive. Parameter verbosity should be set to "
-            "a number between 0 and 4 inclusive. 0 is silent.")
-    kept, citations, flagged = _verify_in(
-        embedder, text, "The verbosity parameter may take values between 0 and 4 inclusive [1].",
-        "What range of values may the verbosity parameter take?")
-    assert flagged == [] and "0 and 4" in kept
-    assert citations[0].quote.startswith("Parameter verbosity")
-
-
-def test_a_name_written_in_capitals_inside_an_identifier_is_backed(embedder) -> None:  # type: ignore[no-untyped-def]
-    """"FFI_BAD_ABI" names FFI as "ffi_prep_cif" does: the parts of an identifier are its
-    words, as the parts of "libtasn1" are."""
-    text = ("ffi_prep_cif returns a libffi status code, of type ffi_status. This will be either "
-            "FFI_OK if everything worked properly; FFI_BAD_TYPEDEF if one of the ffi_type objects "
-            "is incorrect; or FFI_BAD_ABI if the abi parameter is invalid.")
-    kept, _, flagged = _verify_in(
-        embedder, text, "ffi_prep_cif returns FFI_BAD_ABI if the abi parameter is invalid [1].",
-        "What does ffi_prep_cif return if the abi parameter is invalid?")
-    assert flagged == [] and "FFI_BAD_ABI" in kept
+    kept, citations, flagged = CitationChecker(embedder).verify(draft, evidence, question)
+    assert flagged == [] and holds in kept
+    assert citations[0].quote.startswith(quote)
