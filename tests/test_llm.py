@@ -128,6 +128,28 @@ def test_openai_answerer_needs_a_server_and_says_so() -> None:
         list(answerer.generator.chat([{"role": "user", "content": "hi"}]))  # type: ignore[attr-defined]
 
 
+def test_a_sources_title_and_date_are_shown_once() -> None:
+    """Each sentence keeps its source's number; the title and date come with the first only."""
+    from rag.answerers import Request
+    from rag.answerers.llm import build_messages
+    from rag.question import parse
+    from rag.support import Candidate
+    from rag.types import Evidence
+
+    texts = ["The bridge opened in May. Mayor Ana Ruiz opened it.", "The bridge cost $4m."]
+    evidence = [Evidence(chunk_id=f"c{i}", doc_id=f"d{i}", source=f"s{i}.txt", text=text,
+                         score=1.0, title=f"Report {i}", published="2024-03-01")
+                for i, text in enumerate(texts)]
+    cands = [Candidate(0, "The bridge opened in May.", 0, 25),
+             Candidate(1, "The bridge cost $4m.", 0, 20),
+             Candidate(0, "Mayor Ana Ruiz opened it.", 26, 51)]
+    prompt = build_messages(Request(parse("When did the bridge open?"), evidence, cands))
+    lines = prompt[-1]["content"].splitlines()[1:4]
+    assert lines[0].startswith("[1] (Report 0, ") and lines[0].endswith(") The bridge opened in May.")
+    assert lines[1].startswith("[2] (Report 1, ") and lines[1].endswith(") The bridge cost $4m.")
+    assert lines[2] == "[1] Mayor Ana Ruiz opened it."
+
+
 def test_prompt_holds_as_many_evidence_sentences_as_set() -> None:
     """`RAG_PROMPT_SENTENCES` reaches the prompt: the best sentences, each once, numbered as the
     evidence they come from."""
