@@ -215,6 +215,13 @@ MACHINE_CORPORA = {
          "The-Closure-API.html", "Thread-Safety.html", "Memory-Usage.html",
          "Missing-Features.html", "Multiple-ABIs.html"),
         Path("/usr/share/doc/bzip2/manual.pdf.gz"), (Path("/usr/share/doc/bc/bc.html"),)),
+    # `tooldoc`: a dev set for calibration (every question is `dev`), written in session 16 to
+    # give dev more real unanswerable questions on technical documents (12 of its 37): Ninja's
+    # AsciiDoc HTML manual (Apache-2.0), GNU time's Texinfo HTML manual (GFDL) and a 29-page
+    # LaTeX paper on CRC algorithms that zlib's Debian package ships gzipped.
+    "tooldoc": MachineCorpus(
+        "/usr/share/doc/ninja-build", ("manual.html",),
+        Path("/usr/share/doc/zlib1g-dev/crc-doc.1.0.pdf.gz"), (Path("/usr/share/doc/time/time.html"),)),
 }
 
 
@@ -237,7 +244,8 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             f"The {name} set reads documentation installed on the machine it was written on; "
             f"this machine lacks {', '.join(missing)}. Run the other sets, or install the "
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
-            "shared-mime-info, python3.11-doc, bzip2, bc, libffi8)."
+            "shared-mime-info, python3.11-doc, bzip2, bc, libffi8, ninja-build, time, "
+            "zlib1g-dev)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:
@@ -268,7 +276,7 @@ def select_split(dataset: Dataset, split: str | None) -> Dataset:
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
     """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rustdoc`, `rustbook`,
-    `nodedoc`, `pydoc`, `pyref`, `unixdoc`) or a gold JSONL path plus its corpus.
+    `nodedoc`, `pydoc`, `pyref`, `unixdoc`, `tooldoc`) or a gold JSONL path plus its corpus.
 
     Raises:
         DatasetError: with what to do (e.g. the shared folder is absent).
@@ -298,7 +306,7 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     if not path.is_file():
         raise DatasetError(
             f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa, rustdoc, "
-            "rustbook, nodedoc, pydoc, pyref, unixdoc or a path to a .jsonl file."
+            "rustbook, nodedoc, pydoc, pyref, unixdoc, tooldoc or a path to a .jsonl file."
         )
     if not corpus:
         raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")

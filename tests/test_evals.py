@@ -119,6 +119,10 @@ def test_every_gold_item_has_a_stable_split() -> None:
     # The API-reference set is for fitting only: every question is dev.
     pyref = load_items(DATASETS / "pyref.jsonl")
     assert {i.split for i in pyref} == {"dev"} and any(i.type == "unanswerable" for i in pyref)
+    # So is the set that gives calibration more real unanswerable questions on documentation.
+    tooldoc = load_items(DATASETS / "tooldoc.jsonl")
+    assert {i.split for i in tooldoc} == {"dev"}
+    assert sum(i.type == "unanswerable" for i in tooldoc) >= 10
     techdocs = load_dataset("techdocs")
     held = select_split(techdocs, "heldout")
     assert 0 < len(held.items) < len(techdocs.items)
