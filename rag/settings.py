@@ -85,7 +85,7 @@ class Settings(BaseSettings):
         description="Probability (fitted sentence model) that the best answering sentence holds "
                     "the answer, below which the assistant abstains.",
     )
-    # Calibrated by `python -m evals.calibrate` on local-reader runs of the dev halves (0.26
+    # Calibrated by `python -m evals.calibrate` on local-reader runs of the dev sets (0.26
     # since session 16, when the tooldoc dev set gave it 12 more unanswerable questions).
     fallback_threshold: float = Field(
         0.26, ge=0, le=1,

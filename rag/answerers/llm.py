@@ -40,7 +40,8 @@ Message = dict[str, str]
 
 
 def build_messages(request: Request, sentences: int = PROMPT_SENTENCES) -> list[Message]:
-    """The chat prompt: the best evidence sentences, numbered as their evidence, with dates."""
+    """The chat prompt: the best evidence sentences, best first, numbered as their evidence; a
+    source's title and date come with the first of its sentences."""
     lines = []
     shown: set[tuple[int, str]] = set()
     labelled: set[int] = set()
