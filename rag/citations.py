@@ -235,9 +235,9 @@ class CitationChecker:
         # are the claim's backs it ("0 and 4 inclusive" is the verbosity line, not the block
         # size's "1 and 9 inclusive" above it), then the one that holds more of the words
         # itself, not the neighbour that shares them through it.
-        best_i = max((i for i, (cov, _) in covered.items() if cov == best_cov),
-                     key=lambda i: (facts_supported(sentence, f"{title}\n{label_of(i)}\n"
-                                                    f"{pieces[i]}", question), covered[i][1], -i))
+        backed = {i: facts_supported(sentence, f"{title}\n{label_of(i)}\n{pieces[i]}", question)
+                  for i, (cov, _) in covered.items() if cov == best_cov}
+        best_i = max(backed, key=lambda i: (backed[i], covered[i][1], -i))
         quote = pieces[best_i]
         label = label_of(best_i)
         window = " ".join([label, *pieces[max(0, best_i - 1) : best_i + 2]])
@@ -257,7 +257,7 @@ class CitationChecker:
         # is misbound: it answers a neighbouring question.
         whole = f"{title}\n{human_date(evidence.effective_date()) or ''}\n{evidence.text}"
         strict = facts_supported(sentence, backing, question, whole)
-        if not strict and not facts_supported(sentence, backing, question):
+        if not strict and not backed[best_i]:  # the same check the choice of best_i made
             return Check(False, quote, best_cov)
         full_cov = len(terms & set(content_terms(whole if restating else window))) / max(
             len(terms), 1)

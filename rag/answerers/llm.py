@@ -57,7 +57,8 @@ def build_messages(request: Request, sentences: int = PROMPT_SENTENCES) -> list[
             labelled.add(cand.index)
             item = request.evidence[cand.index]
             when = human_date(item.published)
-            line += f"({item.title or item.source}" + (f", {when}) " if when else ") ")
+            label = f"{item.title or item.source}" + (f", {when}" if when else "")
+            line += f"({label}) "
         lines.append(line + in_context(cand, request.evidence))
         if len(shown) >= sentences:
             break
