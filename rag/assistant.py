@@ -21,6 +21,7 @@ from .retrieval import Retriever
 from .settings import Settings
 from .store import Store
 from .support import Candidate, SentenceScorer, make_idf
+from .text import spelled_out
 from .types import Answer, Citation, DocumentInfo, Evidence, IngestReport, StreamEvent
 
 log = logging.getLogger(__name__)
@@ -291,7 +292,11 @@ class Assistant:
         text, citations, flagged = "", list[Citation](), list[str]()
         misbound = False
         if raw.strip() and not is_abstention(raw):
-            review = self.checker.review(raw, request.evidence, question.text)
+            # The question's names that neither the collection nor (spelled out) the evidence
+            # mentions: a draft may not restate them as if its source did.
+            foreign = {name for name in self.scorer().unseen_names(question)
+                       if not any(spelled_out(name, e.text) for e in request.evidence)}
+            review = self.checker.review(raw, request.evidence, question.text, foreign)
             text, citations, flagged = review.text, review.citations, review.flagged
             misbound = bool(review.misbound)
         drafted = self.answerer.drafts

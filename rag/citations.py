@@ -9,7 +9,7 @@ to the right one; a sentence no chunk supports is dropped and reported in `Answe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,8 +95,8 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
     return out
 
 
-def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None
-                    ) -> bool:
+def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None,
+                    foreign: Collection[str] = ()) -> bool:
     """Whether every number, name and month a sentence states appears in the source.
 
     Args:
@@ -107,6 +107,9 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
             (the whole cited chunk with its title and date): "Version 3.0 will be released ..."
             is no answer from a changelog that never mentions 3.0, whatever the question asked.
             None: anywhere.
+        foreign: names (lower-cased) the allowed text may not lend: ones the collection never
+            mentions. "The Firefox project has over 30,000 source files" restates the question's
+            Firefox around what a manual says of Chromium.
     """
     src = normalize(source).lower()
     src_numbers = stated_numbers(src)  # "5 hours" is backed by "five-hour talks"
@@ -124,7 +127,7 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
     if not numbers(sentence) <= src_numbers | restated:
         return False
     src_tokens = _name_tokens(src)
-    allowed_tokens = _name_tokens(normalize(allowed).lower())
+    allowed_tokens = _name_tokens(normalize(allowed).lower()) - set(foreign)
     for name in names(sentence):
         parts = [p for p in re.split(r"[-']", name) if p]
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
@@ -170,8 +173,8 @@ class Check:
     quote: str
     score: float
     # Unsupported only because it restates an identifier of the question that its source does
-    # not give: "Tidewater 1.x used AES-256-GCM" from a page about today's encryption whose
-    # heading is "1. Encryption".
+    # not give ("Tidewater 1.x used AES-256-GCM" from a page about today's encryption whose
+    # heading is "1. Encryption"), or a name of it the collection never mentions.
     misbound: bool = False
 
 
@@ -192,8 +195,9 @@ class CitationChecker:
         self.embedder = embedder
 
     def check(self, sentence: str, evidence: Evidence, question: str = "",
-              sentence_vec: np.ndarray | None = None) -> Check:
-        """Find the sentence of `evidence` that best backs `sentence`, and whether it does."""
+              sentence_vec: np.ndarray | None = None, foreign: Collection[str] = ()) -> Check:
+        """Find the sentence of `evidence` that best backs `sentence`, and whether it does
+        (`foreign`: as `facts_supported`'s)."""
         spans = sentence_spans(evidence.text)
         if not spans:
             return Check(False, "", 0.0)
@@ -256,7 +260,7 @@ class CitationChecker:
         # or its date gives them. A claim that would be backed if they could come from anywhere
         # is misbound: it answers a neighbouring question.
         whole = f"{title}\n{human_date(evidence.effective_date()) or ''}\n{evidence.text}"
-        strict = facts_supported(sentence, backing, question, whole)
+        strict = facts_supported(sentence, backing, question, whole, foreign)
         if not strict and not backed[best_i]:  # the same check the choice of best_i made
             return Check(False, quote, best_cov)
         full_cov = len(terms & set(content_terms(whole if restating else window))) / max(
@@ -284,7 +288,7 @@ class CitationChecker:
                 if facts_supported(sentence, piece, question):
                     return Check(False, quote, float(sims[j]), misbound=True)
                 continue
-            if facts_supported(sentence, piece, question, whole):
+            if facts_supported(sentence, piece, question, whole, foreign):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
 
@@ -299,10 +303,12 @@ class CitationChecker:
         review = self.review(answer, evidence, question)
         return review.text, review.citations, review.flagged
 
-    def review(self, answer: str, evidence: list[Evidence], question: str = "") -> Review:
+    def review(self, answer: str, evidence: list[Evidence], question: str = "",
+               foreign: Collection[str] = ()) -> Review:
         """`verify`, also saying which dropped sentences are misbound (`Check.misbound` against
-        some piece of evidence): they bind the question's own identifier to a fact the evidence
-        gives about something else, so the evidence answers a neighbouring question."""
+        some piece of evidence): they bind the question's own identifier, or a name of it the
+        collection never mentions (`foreign`), to a fact the evidence gives about something
+        else, so the evidence answers a neighbouring question."""
         kept: list[str] = []
         flagged: list[str] = []
         misbound: list[str] = []
@@ -331,13 +337,13 @@ class CitationChecker:
             found: list[tuple[int, Check]] = []
             bound_elsewhere = False
             for i in order:
-                result = self.check(text, evidence[i], question)
+                result = self.check(text, evidence[i], question, foreign=foreign)
                 bound_elsewhere |= result.misbound
                 if result.supported:
                     found.append((i, result))
             if not found:
                 for i in (i for i in range(len(evidence)) if i not in order):
-                    result = self.check(text, evidence[i], question)
+                    result = self.check(text, evidence[i], question, foreign=foreign)
                     bound_elsewhere |= result.misbound
                     if result.supported:
                         found.append((i, result))

@@ -97,6 +97,14 @@ class SentenceScorer:
                 self._word_vectors[word] = np.asarray(vec, dtype=np.float32)
         return {w: self._word_vectors[w] for w in words}
 
+    def unseen_names(self, question: Question) -> set[str]:
+        """The question's names (lower-cased) that the collection never mentions."""
+        if not self.doc_freq:
+            return set()
+        return {name for term, word in question.surface.items()
+                if (name := word.removesuffix("'s").removesuffix("’s")) in question.names
+                and not self.doc_freq.get(term)}
+
     def weights(self, question: Question) -> dict[str, float]:
         return {t: w * self.idf(t) for t, w in question.terms.items()}
 

@@ -233,6 +233,31 @@ def names(text: str) -> set[str]:
     return found
 
 
+def spelled_out(acronym: str, text: str) -> bool:
+    """Whether a text writes an acronym out in capitalised words, one letter each (an all-caps
+    word may give several): "IAEA" is the International Atomic Energy Agency, "WWII" World War
+    II, "OPEC" the Organization of the Petroleum Exporting Countries (small words are skipped)."""
+    letters = acronym.upper()
+    words = [w.strip(".,;:()[]\"'“”‘’") for w in text.split()]
+
+    def spells(i: int, rest: str) -> bool:
+        if not rest:
+            return True
+        if i >= len(words) or not words[i][:1].isupper():
+            # Small words inside a name ("of the") are skipped, not spelled.
+            return bool(i < len(words) and words[i] in _SPELLED_SKIP and spells(i + 1, rest))
+        word = words[i]
+        if word.isupper() and rest.startswith(word.upper()) and spells(i + 1, rest[len(word):]):
+            return True
+        return rest[0] == word[0] and spells(i + 1, rest[1:])
+
+    return len(letters) >= 2 and any(w[:1] == letters[0] and spells(i, letters)
+                                     for i, w in enumerate(words))
+
+
+_SPELLED_SKIP = frozenset({"of", "the", "and", "for", "on", "in", "&"})
+
+
 def numbers(text: str) -> set[str]:
     """Digits in a text, normalised (commas dropped), for checking numbers against sources."""
     return {m.replace(",", "") for m in re.findall(r"\d+(?:[.,]\d+)*", text)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.citations import CitationChecker
+from rag.text import spelled_out
 from rag.types import Evidence
 
 TEXT = ("The Riverside library will reopen on 14 October 2024 after an eighteen-month renovation. "
@@ -179,6 +180,34 @@ def test_a_quote_may_run_across_the_sources_line_breaks(embedder) -> None:  # ty
                                  "opt-level = 0 [profile.release] opt-level = 30 [1].", item,
                                  "What is the default opt-level?")
     assert wrong == ""
+
+
+def test_a_name_the_collection_never_mentions_is_not_the_questions_to_lend(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The question's names may be restated, except those the collection never mentions
+    (`foreign`): then the claim binds them to a fact the source states of something else."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="manual.html", title="Zap",
+                     text="Zap was born from work on the Chromium browser project, which has "
+                          "over 30,000 source files.")]
+    checker = CitationChecker(embedder)
+    question = "How many source files does the Firefox project have?"
+    claim = "The Firefox project has over 30,000 source files [1]."
+    assert checker.review(claim, item, question).text  # Firefox is the question's to restate
+    review = checker.review(claim, item, question, foreign={"firefox"})
+    assert review.text == "" and review.misbound == review.flagged
+
+
+@pytest.mark.parametrize(("acronym", "text", "spelled"), [
+    ("IAEA", "the International Atomic Energy Agency said", True),
+    ("WWII", "the first time since World War II", True),
+    ("OPEC", "the Organization of the Petroleum Exporting Countries", True),
+    ("us", "in the United States.", True),
+    ("ARM", "on modern Intel and AMD processors", False),
+    ("firefox", "the Chromium browser project", False),
+    ("us", "tell us about it", False),
+])
+def test_an_acronym_is_spelled_out_in_capitalised_words(acronym: str, text: str,
+                                                        spelled: bool) -> None:
+    assert spelled_out(acronym, text) is spelled
 
 
 def test_an_identifier_is_restated_whole(embedder) -> None:  # type: ignore[no-untyped-def]

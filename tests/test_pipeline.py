@@ -282,6 +282,35 @@ def test_a_draft_that_binds_the_questions_identifier_to_another_fact_abstains(ma
     assert answer.abstained and not answer.fallback and answer.flagged == [f"{blowfish}."]
 
 
+def test_a_draft_that_restates_a_name_the_documents_never_mention_abstains(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A draft may restate the question's names, but not one the collection never mentions:
+    "The Firefox project has over 30,000 source files" from a manual that says so of Chromium
+    answers a neighbouring question, and no fallback answers it instead. An acronym the
+    evidence spells out is mentioned ("the IAEA" for the International Atomic Energy Agency)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "zap.md").write_text(
+        "# The Zap build system\n\nZap was born from work on the Chromium browser project, "
+        "which has over 30,000 source files. Zap starts a build in under a second.\n",
+        encoding="utf-8")
+    (folder / "inspections.md").write_text(
+        "# Inspections\n\nThe International Atomic Energy Agency inspected 12 sites in 2024, "
+        "up from 9 the year before.\n", encoding="utf-8")
+    firefox = make_assistant(_ScriptedDrafter(
+        "The Firefox project has over 30,000 source files", "30,000"))
+    firefox.ingest([folder])
+    answer = firefox.ask("How many source files does the Firefox project have?")
+    assert answer.abstained and not answer.fallback and not answer.citations
+    assert answer.flagged == ["The Firefox project has over 30,000 source files."]
+    chromium = make_assistant(_ScriptedDrafter(
+        "The Chromium project has over 30,000 source files", "30,000"))
+    answer = chromium.ask("How many source files does the Chromium project have?")
+    assert not answer.abstained and "30,000" in answer.text and not answer.fallback
+    iaea = make_assistant(_ScriptedDrafter("The IAEA inspected 12 sites in 2024", "12 sites"))
+    answer = iaea.ask("How many sites did the IAEA inspect in 2024?")
+    assert not answer.abstained and "12 sites" in answer.text and not answer.fallback
+
+
 def test_the_sentence_that_finishes_the_best_one_is_shown_with_it(assistant_with) -> None:  # type: ignore[no-untyped-def]
     """Docs often introduce a thing in one sentence and name it in the next ("Rust has two
     floating-point types ... Rust's floating-point types are f32 and f64"): when the next
