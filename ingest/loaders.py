@@ -295,7 +295,12 @@ def _page_name(html: str, xml: str | None, found: str | None) -> str | None:
     if len(parts) > 1 and heading.casefold() == parts[-1].casefold():
         return " - ".join(parts[:-1])  # the heading names the site, as the title's end does
     page = title.casefold()
-    if heading.casefold() in page or (found and found.casefold() not in page):
+    # A title found elsewhere that holds every word of the <title> names the page too ("The
+    # Expat XML Parser Release 2.5.0" for "Expat XML Parser"), however the first heading of the
+    # main text reads ("Table of Contents").
+    named = found is not None and (found.casefold() in page
+                                   or set(page.split()) <= set(found.casefold().split()))
+    if heading.casefold() in page or (found and not named):
         return heading
     return None
 

@@ -243,10 +243,18 @@ def test_a_generated_doc_page_is_titled_by_its_own_heading(tmp_path: Path) -> No
         "<html><head><title>Library reopens | Riverside Gazette</title>"
         '<meta property="og:title" content="Library reopens"></head><body><main>'
         f"<h2>What changes</h2>{body}</main></body></html>", encoding="utf-8")
+    # A hand-written manual: its name heads the page outside the main text, whose first
+    # heading is its table of contents.
+    (tmp_path / "manual.html").write_text(
+        "<html><head><title>Widget XML Parser</title></head><body><div><h1>The Widget XML "
+        f"Parser <small>Release 2.5.0</small></h1></div><div class=\"content\">{body}"
+        '<h2>Table of Contents</h2><ul><li><a href="#overview">Overview</a></li></ul>'
+        f"<h2>Overview</h2>{body}</div></body></html>", encoding="utf-8")
     docs, _ = load([tmp_path])
     titles = {Path(source).name: found[0].title for source, found in docs.items()}
     assert titles == {"data-types.html": "Data Types", "search.html": "Searching snapshots",
-                      "story.html": "Library reopens"}
+                      "story.html": "Library reopens",
+                      "manual.html": "The Widget XML Parser Release 2.5.0"}
 
 
 def test_an_api_reference_page_keeps_its_parameters_and_plain_headings(tmp_path: Path) -> None:
