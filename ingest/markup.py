@@ -5,7 +5,8 @@ Two habits of generated reference docs cost text. Headings carry a permalink ("T
 that documents a parameter links its type and its terms ("`encoding` <string> The character
 encoding to use. Default: 'utf8'."); trafilatura reads a list of such items as link-heavy
 navigation and drops it, taking the defaults with it. Menus are untouched: their items are
-links and little else.
+links and little else. Hand-written pages also write prose straight into a <div>, which
+trafilatura reads as loose inline pieces: the prose is wrapped in paragraphs.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def repair(html: str) -> str:
-    """The page with heading permalinks removed and links in prose list items made plain text;
-    the page unchanged when it needs neither (or does not parse)."""
+    """The page with heading permalinks removed, links in prose list items made plain text and
+    prose held directly by a <div> in paragraphs; the page unchanged when it needs none of
+    these (or does not parse)."""
     import lxml.etree
     import lxml.html
 
@@ -54,9 +56,61 @@ def repair(html: str) -> str:
             for a in links:
                 a.drop_tag()
             changed = True
+    for div in list(root.iter("div")):
+        changed |= _paragraphs(div)
     if not changed:
         return html
     return str(lxml.html.tostring(root.getroottree(), encoding="unicode", method="html"))
+
+
+# Elements that start a block of their own; anything else runs inline with the text around it.
+BLOCKS = frozenset({"address", "article", "aside", "blockquote", "details", "dd", "div", "dl",
+                    "dt", "fieldset", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+                    "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+                    "table", "ul"})
+
+
+def _paragraphs(div: Any) -> bool:
+    """Wrap the prose a <div> holds directly (no <p> around it) in paragraphs; True if any.
+
+    Hand-written and older generated pages write a description straight into a <div>
+    (Expat's reference: `<div class="fcndef">Free memory used by the parser. ...</div>`), and
+    trafilatura keeps only paragraphs, lists, code and tables: every such description was lost.
+    """
+    import lxml.html
+
+    runs: list[list[Any]] = [[]]  # inline children between blocks (text runs go with them)
+    for child in div:
+        if isinstance(child.tag, str) and child.tag in BLOCKS:
+            runs.append([])
+        else:
+            runs[-1].append(child)
+    texts = [div.text or ""] + [""] * (len(runs) - 1)
+    blocks = [c for c in div if isinstance(c.tag, str) and c.tag in BLOCKS]
+    for i, block in enumerate(blocks):
+        texts[i + 1] = block.tail or ""
+
+    def own(i: int) -> str:
+        return texts[i] + "".join((c.text_content() if isinstance(c.tag, str) else "")
+                                  + (c.tail or "") for c in runs[i])
+
+    if not any(len(own(i).strip()) >= OWN_TEXT_CHARS and any(ch.isalpha() for ch in own(i))
+               for i in range(len(runs))):
+        return False
+    for i, run in enumerate(runs):
+        if len(own(i).strip()) < OWN_TEXT_CHARS:
+            continue
+        para = lxml.html.Element("p")
+        para.text = texts[i]
+        if i == 0:
+            div.text = None
+            div.insert(0, para)
+        else:
+            blocks[i - 1].tail = None
+            blocks[i - 1].addnext(para)
+        for child in run:
+            para.append(child)  # moves it, with its tail
+    return True
 
 
 def _in_heading(element: Any) -> bool:

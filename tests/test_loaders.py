@@ -343,3 +343,28 @@ def test_pdf_ligatures_are_spelled_out(tmp_path: Path) -> None:
     c.save()
     docs, _ = load([path])
     assert "Damaged files are flagged and recovered." in next(iter(docs.values()))[0].text
+
+
+def test_prose_written_straight_into_a_div_is_kept(tmp_path: Path) -> None:
+    """Hand-written reference pages put a function's description straight into a <div>, with no
+    <p> around it (Expat's `<div class="fcndef">`); trafilatura keeps paragraphs, so every such
+    description was lost. Text around a block inside the div is kept as well."""
+    prose = ("<p>Widget parses documents in pieces, so a program can start parsing before it "
+             "has the whole document.</p>") * 3
+    (tmp_path / "reference.html").write_text(
+        "<html><head><title>Widget Reference</title></head><body><h1>Widget Reference</h1>"
+        f"{prose}<h4>WidgetFree</h4><pre>void WidgetFree(Widget w);</pre>"
+        '<div class="fcndef">Free memory used by the parser. Your application is responsible '
+        'for freeing any memory associated with <a href="#userdata">user data</a>.</div>'
+        "<h4>WidgetReset</h4><div>Clean up the memory structures maintained by the parser. "
+        "It returns <code>WIDGET_FALSE</code> for a parser made by <code><a href=\"#sub\">"
+        "WidgetSubParser</a></code>.<ul><li>Returns WIDGET_TRUE on success</li></ul>Handlers "
+        "are kept after a reset, so set them again only when they change.</div></body></html>",
+        encoding="utf-8")
+    docs, _ = load([tmp_path])
+    text = next(iter(docs.values()))[0].text
+    assert "Free memory used by the parser. Your application is responsible for freeing any " \
+           "memory associated with user data." in text
+    assert "Clean up the memory structures maintained by the parser. It returns WIDGET_FALSE " \
+           "for a parser made by WidgetSubParser." in text
+    assert "Handlers are kept after a reset" in text
