@@ -123,6 +123,11 @@ def test_every_gold_item_has_a_stable_split() -> None:
     tooldoc = load_items(DATASETS / "tooldoc.jsonl")
     assert {i.split for i in tooldoc} == {"dev"}
     assert sum(i.type == "unanswerable" for i in tooldoc) >= 10
+    # The sets written to check the whole system on unseen documents are held-out only.
+    for name in ("unixdoc", "libdoc"):
+        items = load_items(DATASETS / f"{name}.jsonl")
+        assert {i.split for i in items} == {"heldout"}, name
+        assert any(i.type == "unanswerable" for i in items), name
     techdocs = load_dataset("techdocs")
     held = select_split(techdocs, "heldout")
     assert 0 < len(held.items) < len(techdocs.items)
