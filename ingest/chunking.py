@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Callable
 
-from .cleaning import is_sentence
+from .cleaning import LIST_ITEM, is_sentence
 from .types import Chunk, Document
 
 Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
@@ -54,7 +54,6 @@ def section_label(text: str, start: int,
 
 # A definition-list item on one line: "parallel_uploads: How many files ... The default is 4."
 _TERM = re.compile(r"\s*([\w.`-]{2,40}):\s")
-_ITEM = re.compile(r"\s*(?:[-•▪◦*–]|\d{1,3}[.)])\s+\S")  # a list item on one line
 
 
 TERM_MAX = 200  # characters: a definition's term (an API signature) is at most this long
@@ -87,15 +86,17 @@ INTRODUCED_MAX = 300  # characters of a block a sentence ending in a colon is sh
 def introduced_block(text: str, end: int) -> str | None:
     """The short block a sentence ending in a colon at `end` introduces, on one line: the
     code or settings after "here are the default values for the dev and release profiles:"
-    ("[profile.dev] opt-level = 0 [profile.release] opt-level = 3"), which hold its answer.
-    None when prose follows, or more than `INTRODUCED_MAX` characters of non-prose."""
+    ("[profile.dev] opt-level = 0 [profile.release] opt-level = 3"), or the list after "you
+    only need to learn four functions:" ("XML_ParserCreate: Create a new parser object. ..."),
+    which hold its answer. None when prose other than a list's items follows, or when the block
+    is longer than `INTRODUCED_MAX` characters."""
     if not text[:end].rstrip().endswith(":"):
         return None
     lines: list[str] = []
     for line in text[end:].split("\n"):
         if not line.strip():
             continue
-        if is_sentence(line):
+        if is_sentence(line) and not (_TERM.match(line) or LIST_ITEM.match(line)):
             break
         lines.append(line.strip())
         if sum(len(x) + 1 for x in lines) > INTRODUCED_MAX:
@@ -114,7 +115,7 @@ def definitions(text: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
     for line in text.split("\n"):
-        if len(line) <= DEFINITION_MAX and (_TERM.match(line) or _ITEM.match(line)):
+        if len(line) <= DEFINITION_MAX and (_TERM.match(line) or LIST_ITEM.match(line)):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out

@@ -44,6 +44,7 @@ _WIDGET_WORDS = {
     "apple store", "app store", "play market", "google play", "night_theme", "dark mode",
     "back to top", "close", "next", "previous", "ads", "ad", "more",
 }
+LIST_ITEM = re.compile(r"\s*(?:[-•▪◦*–]|\d{1,3}[.)])\s+\S")  # a list item on one line
 _BYLINE_RE = re.compile(r"^(by|author:?|written by)\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}$")
 _MARKER_RE = re.compile(
     r"^((read|see) (more|also)|related( \w+)?|more (news|stories)|recommended|"
@@ -137,6 +138,16 @@ def remove_chrome(text: str) -> str:
             if sides and all(sides):
                 chrome[i] = True
                 changed = True
+
+    # The items of a list that a sentence ending in a colon introduces are its content, however
+    # short or shouted ("There are four built-in encodings:" before "- UTF-8", "- US-ASCII").
+    for pos, i in enumerate(nonempty):
+        if chrome[i] or not (is_sentence(lines[i]) and lines[i].rstrip().endswith(":")):
+            continue
+        for j in nonempty[pos + 1 :]:
+            if not LIST_ITEM.match(lines[j]) or _STRONG_RE.search(lines[j]):
+                break
+            chrome[j] = False
 
     kept = [line.rstrip() for i, line in enumerate(lines) if not chrome[i]]
     cleaned = "\n".join(kept)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest import definition_term, section_label
+from ingest import definition_term, introduced_block, section_label
 
 from .embeddings import Embedder
 from .text import (
@@ -206,6 +206,10 @@ class CitationChecker:
         # A piece without a word ("10 | | /// ```", a code line's number) states nothing.
         worded = [any(ch.isalpha() for ch in piece) for piece in pieces]
         terms_of = [definition_term(evidence.text, a) or "" for a, _ in spans]
+        # A sentence ending in a colon is read with the list or block it introduces ("There are
+        # four built-in encodings: - UTF-8 - UTF-16 ..."), as the reader was shown it.
+        pieces = [f"{piece} {block}" if (block := introduced_block(evidence.text, b)) else piece
+                  for piece, (_, b) in zip(pieces, spans, strict=True)]
         # Numbers are no words to find the backing sentence by (they are checked in it below):
         # "0" in "parallel_uploads: The default is 0" would find the neighbouring option's line.
         terms = _words(new_terms(sentence, question))

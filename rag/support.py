@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest import section_label, section_labels
+from ingest import introduced_block, section_label, section_labels
 
 from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
@@ -48,11 +48,14 @@ class Candidate:
     qualified: bool = False  # set by the assistant: may stand as an answer on its own
     features: dict[str, float] = field(default_factory=dict)  # what `ranker.FEATURES` names
     subject: str = ""  # the heading a sentence without a subject describes (`text.subjectless`)
+    block: str = ""  # the short block or list a sentence ending in a colon introduces
 
     @property
     def stated(self) -> str:
-        """The sentence with the subject it leaves to its heading, when it does."""
-        return f"{self.subject}: {self.sentence}" if self.subject else self.sentence
+        """The sentence with the subject it leaves to its heading and the block it introduces,
+        when it does."""
+        sentence = f"{self.sentence} {self.block}" if self.block else self.sentence
+        return f"{self.subject}: {sentence}" if self.subject else sentence
 
 
 def _coverage(weights: dict[str, float], present: dict[str, float]) -> float:
@@ -145,6 +148,10 @@ class SentenceScorer:
                     # Its heading is its subject: "Cancels an Immediate object." under
                     # "clearImmediate(immediate)" names what cancels it.
                     own, subject = own | set(content_terms(label)), label
+                # A sentence ending in a colon says what it introduces: "There are four
+                # built-in encodings in Expat:" names them in the list after it.
+                block = introduced_block(item.text, b) or ""
+                own = own | set(content_terms(block))
                 match = {}
                 for t in question.terms:
                     match[t] = 1.0 if t in own else 0.6 if t in near else (
@@ -153,8 +160,8 @@ class SentenceScorer:
                 # adds is whether it holds ("There is no support for bit fields in structures").
                 novel = bool(own - set(question.terms)) or (
                     question.answer_type == "yesno" and not sentence.rstrip().endswith("?"))
-                cand = Candidate(index, sentence, a, b, subject=subject, novel=novel,
-                                 numbers_ok=numbers_ok)
+                cand = Candidate(index, sentence, a, b, subject=subject, block=block,
+                                 novel=novel, numbers_ok=numbers_ok)
                 cand.typed = satisfies(question, cand.stated)  # what the features also read
                 if asked_ids and numbers_ok:
                     # "Version 2.2.0 (released ...)" is about another version than "3.0", and

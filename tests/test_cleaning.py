@@ -73,3 +73,15 @@ def test_menu_share_and_cookie_lines_go_but_prose_stays() -> None:
 def test_plain_prose_is_untouched() -> None:
     text = "First paragraph of prose.\n\nSecond paragraph, also prose. It has two sentences."
     assert remove_chrome(text) == text
+
+
+def test_a_list_a_sentence_introduces_is_content_however_short() -> None:
+    """Three short labels in a row read as a menu, and shouted ones as UI labels; the items of
+    a list that a sentence ending in a colon introduces are neither."""
+    text = ("The parser reads documents in pieces, so it can start before the whole document "
+            "has arrived.\n\nThere are four built-in encodings in the parser:\n\n- UTF-8\n"
+            "- UTF-16\n- ISO-8859-1\n- US-ASCII\n\nAnything else triggers a call to the unknown "
+            "encoding handler.\n\nHome\nNews\nSport\nWeather\n")
+    cleaned = remove_chrome(text)
+    assert "- UTF-8\n- UTF-16\n- ISO-8859-1\n- US-ASCII" in cleaned
+    assert "Weather" not in cleaned and "Home" not in cleaned

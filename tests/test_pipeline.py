@@ -422,3 +422,27 @@ def test_a_one_letter_option_is_searched_for_and_matched(assistant_with) -> None
             "environment apply to every calc run.\n")})
     answer = assistant.ask("What does the -l option of calc do?")
     assert not answer.abstained and "math library" in answer.citations[0].quote, answer.text
+
+
+def test_a_sentence_ending_in_a_colon_answers_with_the_list_it_introduces(assistant_with) -> None:  # type: ignore[no-untyped-def]
+    """"There are four built-in encodings:" says nothing by itself; the list after it is the
+    answer. It is scored, shown and checked with that list (a list of definitions included)."""
+    assistant = assistant_with({"widget.md": (
+        "# Widget\n\n"
+        "Widget is a library for parsing XML documents in pieces.\n\n"
+        "## Character encodings\n\n"
+        "There are four built-in encodings in Widget:\n\n"
+        "- UTF-8\n- UTF-16\n- ISO-8859-1\n- US-ASCII\n\n"
+        "Anything else triggers a call to the unknown encoding handler.\n\n"
+        "## Basics\n\n"
+        "You only need to learn three functions to do most of what you want with Widget:\n\n"
+        "WidgetCreate: Create a new parser object.\n"
+        "WidgetSetHandler: Set handlers for start and end tags.\n"
+        "WidgetParse: Pass a buffer full of document to the parser.\n")})
+    answer = assistant.ask("What are Widget's built-in encodings?")
+    assert not answer.abstained
+    assert all(e in answer.text for e in ("UTF-8", "UTF-16", "ISO-8859-1", "US-ASCII"))
+    assert all(e in answer.citations[0].quote for e in ("UTF-8", "US-ASCII"))
+    answer = assistant.ask("Which three functions do you need to learn to use Widget?")
+    assert not answer.abstained
+    assert all(f in answer.text for f in ("WidgetCreate", "WidgetSetHandler", "WidgetParse"))
