@@ -255,30 +255,33 @@ class _ScriptedDrafter:
         yield self.answer(request)
 
 
+def _drafted(make_assistant, claim: str, cite: str, question: str, **settings: object):  # type: ignore[no-untyped-def]
+    """The answer to `question` when the model's draft is `claim`, cited to the evidence that
+    holds `cite` (over the documents already ingested)."""
+    return make_assistant(_ScriptedDrafter(claim, cite), **settings).ask(question)
+
+
 def test_a_draft_that_binds_the_questions_identifier_to_another_fact_abstains(make_assistant) -> None:  # type: ignore[no-untyped-def]
     """The manual describes today's encryption under "1. Encryption" and never says what
     Tidewater 1.x used. A model asked about 1.x writes today's algorithm as if it were 1.x's: no
     fallback answers the neighbouring question instead."""
-    techdocs = EXAMPLES.parent / "techdocs"
-    wrong = make_assistant(_ScriptedDrafter(
-        "Tidewater 1.x used AES-256-GCM before any data leaves the machine", "AES-256-GCM"))
-    wrong.ingest([techdocs])
-    answer = wrong.ask("Which encryption algorithm did Tidewater 1.x use?")
+    make_assistant().ingest([EXAMPLES.parent / "techdocs"])
+    answer = _drafted(make_assistant,
+                      "Tidewater 1.x used AES-256-GCM before any data leaves the machine",
+                      "AES-256-GCM", "Which encryption algorithm did Tidewater 1.x use?")
     assert answer.abstained and not answer.citations and not answer.fallback
     assert answer.flagged == ["Tidewater 1.x used AES-256-GCM before any data leaves the machine."]
-    right = make_assistant(_ScriptedDrafter(
-        "Every Tidewater repository is encrypted with AES-256-GCM", "AES-256-GCM"))
-    answer = right.ask("Which encryption algorithm protects a repository?")
+    protects = "Which encryption algorithm protects a repository?"
+    answer = _drafted(make_assistant, "Every Tidewater repository is encrypted with AES-256-GCM",
+                      "AES-256-GCM", protects)
     assert not answer.abstained and "AES-256-GCM" in answer.text and not answer.fallback
     # An unsupported claim of another kind falls back to the evidence sentences when the best
     # of them is sure enough (RAG_FALLBACK_THRESHOLD), and abstains when it is not.
     blowfish = "Every Tidewater repository is encrypted with Blowfish"
-    invented = make_assistant(_ScriptedDrafter(blowfish, "AES-256-GCM"), fallback_threshold=0.0)
-    answer = invented.ask("Which encryption algorithm protects a repository?")
+    answer = _drafted(make_assistant, blowfish, "AES-256-GCM", protects, fallback_threshold=0.0)
     assert answer.fallback and not answer.abstained and "Blowfish" not in answer.text
-    unsure = make_assistant(_ScriptedDrafter(blowfish, "AES-256-GCM"),
-                            fallback_threshold=min(answer.confidence + 0.01, 1.0))
-    answer = unsure.ask("Which encryption algorithm protects a repository?")
+    answer = _drafted(make_assistant, blowfish, "AES-256-GCM", protects,
+                      fallback_threshold=min(answer.confidence + 0.01, 1.0))
     assert answer.abstained and not answer.fallback and answer.flagged == [f"{blowfish}."]
 
 
@@ -296,18 +299,16 @@ def test_a_draft_that_restates_a_name_the_documents_never_mention_abstains(make_
     (folder / "inspections.md").write_text(
         "# Inspections\n\nThe International Atomic Energy Agency inspected 12 sites in 2024, "
         "up from 9 the year before.\n", encoding="utf-8")
-    firefox = make_assistant(_ScriptedDrafter(
-        "The Firefox project has over 30,000 source files", "30,000"))
-    firefox.ingest([folder])
-    answer = firefox.ask("How many source files does the Firefox project have?")
+    make_assistant().ingest([folder])
+    answer = _drafted(make_assistant, "The Firefox project has over 30,000 source files",
+                      "30,000", "How many source files does the Firefox project have?")
     assert answer.abstained and not answer.fallback and not answer.citations
     assert answer.flagged == ["The Firefox project has over 30,000 source files."]
-    chromium = make_assistant(_ScriptedDrafter(
-        "The Chromium project has over 30,000 source files", "30,000"))
-    answer = chromium.ask("How many source files does the Chromium project have?")
+    answer = _drafted(make_assistant, "The Chromium project has over 30,000 source files",
+                      "30,000", "How many source files does the Chromium project have?")
     assert not answer.abstained and "30,000" in answer.text and not answer.fallback
-    iaea = make_assistant(_ScriptedDrafter("The IAEA inspected 12 sites in 2024", "12 sites"))
-    answer = iaea.ask("How many sites did the IAEA inspect in 2024?")
+    answer = _drafted(make_assistant, "The IAEA inspected 12 sites in 2024", "12 sites",
+                      "How many sites did the IAEA inspect in 2024?")
     assert not answer.abstained and "12 sites" in answer.text and not answer.fallback
 
 
