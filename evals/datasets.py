@@ -225,7 +225,7 @@ MACHINE_CORPORA = {
     # `libdoc`: Expat's hand-written one-page HTML reference (MIT; prose written straight into
     # <div>s, which cost its every function description until session 17) and fontconfig's
     # 15-page fonts.conf manual (a DocBook PDF); written in session 17 from the documents alone,
-    # before any answer was seen, after that session's changes: a check of them, all held-out.
+    # before any answer was seen, after that session's first three changes; all held-out.
     "libdoc": MachineCorpus(
         "/usr/share/doc/libexpat1-dev/expat.html", ("reference.html",),
         Path("/usr/share/doc/fontconfig/fontconfig-user.pdf.gz")),

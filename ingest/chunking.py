@@ -90,7 +90,12 @@ def introduced_block(text: str, end: int) -> str | None:
     only need to learn four functions:" ("XML_ParserCreate: Create a new parser object. ..."),
     which hold its answer. None when prose other than a list's items follows, or when the block
     is longer than `INTRODUCED_MAX` characters."""
-    if not text[:end].rstrip().endswith(":"):
+    # Read back over the whitespace, not a copy of all the text before `end`: this runs for
+    # every sentence of every chunk a question retrieves.
+    last = end - 1
+    while last >= 0 and text[last].isspace():
+        last -= 1
+    if last < 0 or text[last] != ":":
         return None
     lines: list[str] = []
     for line in text[end:].split("\n"):

@@ -79,26 +79,26 @@ def _paragraphs(div: Any) -> bool:
     """
     import lxml.html
 
-    runs: list[list[Any]] = [[]]  # inline children between blocks (text runs go with them)
+    # The inline children between block children, each run with the text that opens it (the
+    # div's own text, then each block's tail).
+    blocks: list[Any] = []
+    runs: list[list[Any]] = [[]]
+    texts = [div.text or ""]
     for child in div:
         if isinstance(child.tag, str) and child.tag in BLOCKS:
+            blocks.append(child)
             runs.append([])
+            texts.append(child.tail or "")
         else:
             runs[-1].append(child)
-    texts = [div.text or ""] + [""] * (len(runs) - 1)
-    blocks = [c for c in div if isinstance(c.tag, str) and c.tag in BLOCKS]
-    for i, block in enumerate(blocks):
-        texts[i + 1] = block.tail or ""
-
-    def own(i: int) -> str:
-        return texts[i] + "".join((c.text_content() if isinstance(c.tag, str) else "")
-                                  + (c.tail or "") for c in runs[i])
-
-    if not any(len(own(i).strip()) >= OWN_TEXT_CHARS and any(ch.isalpha() for ch in own(i))
-               for i in range(len(runs))):
+    owns = [text + "".join((c.text_content() if isinstance(c.tag, str) else "") + (c.tail or "")
+                           for c in run) for text, run in zip(texts, runs, strict=True)]
+    long = [len(own.strip()) >= OWN_TEXT_CHARS for own in owns]
+    if not any(is_long and any(ch.isalpha() for ch in own)
+               for is_long, own in zip(long, owns, strict=True)):
         return False
     for i, run in enumerate(runs):
-        if len(own(i).strip()) < OWN_TEXT_CHARS:
+        if not long[i]:
             continue
         para = lxml.html.Element("p")
         para.text = texts[i]
