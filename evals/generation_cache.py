@@ -59,17 +59,17 @@ class GenerationCache:
                            "file, or delete this one to start an empty cache.") from exc
 
     @staticmethod
-    def key(identity: str, messages: list[Message], max_tokens: int | None) -> str:
+    def key(identity: str, messages: list[Message], max_tokens: int | str | None) -> str:
         blob = json.dumps([identity, messages, max_tokens], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def get(self, key: str) -> list[str] | None:
+    def get(self, key: str) -> list[Any] | None:
         with self._lock:
             row = self._db.execute("SELECT pieces FROM generations WHERE key = ?",
                                    (key,)).fetchone()
         return None if row is None else list(json.loads(row[0]))
 
-    def put(self, key: str, pieces: list[str]) -> None:
+    def put(self, key: str, pieces: list[Any]) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO generations VALUES (?, ?)",
                              (key, json.dumps(pieces, ensure_ascii=False)))
@@ -109,6 +109,21 @@ class CachedGenerator:
             pieces.append(piece)
             yield piece
         self.cache.put(key, pieces)
+
+    def yes_probability(self, messages: list[Message]) -> float | None:
+        """The wrapped model's P(yes) for a yes/no question, kept like a generation (None when
+        the wrapped model cannot judge)."""
+        if not hasattr(self.generator, "yes_probability"):
+            return None
+        key = self.cache.key(self.identity, messages, "yes_probability")
+        kept = self.cache.get(key)
+        if kept is not None:
+            self.cache.hits += 1
+            return kept[0]  # type: ignore[no-any-return]
+        self.cache.misses += 1
+        judged = self.generator.yes_probability(messages)
+        self.cache.put(key, [judged])
+        return judged  # type: ignore[no-any-return]
 
 
 def cache_generations(assistant: Any, cache: GenerationCache) -> bool:

@@ -90,6 +90,7 @@ def score_row(item: Item, answer: Answer, ranked_docs: list[str], contexts: list
         "flagged": answer.flagged,
         "fallback": answer.fallback,
         "confidence": answer.confidence,
+        "verified": answer.verified,
         "correct": correct if item.answerable else None,
         "f1": m.token_f1(answer.text, item.answers) if item.answerable else None,
         "citation_precision": m.citation_precision(cited_primary, gold + item.also_sources)
@@ -159,7 +160,9 @@ def run(assistant: Assistant, dataset: Dataset, config: Config,
     result.summary = summarize(result.rows, result.ingest_s)
     # What the answers were decided with (`evals/calibrate.py` re-decides fallbacks from it).
     result.summary["policy"] = {"abstain_threshold": assistant.settings.abstain_threshold,
-                                "fallback_threshold": assistant.settings.fallback_threshold}
+                                "fallback_threshold": assistant.settings.fallback_threshold,
+                                "verify": assistant.settings.verify,
+                                "verify_threshold": assistant.settings.verify_threshold}
     return result
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .answerers import Answerer, ExtractiveAnswerer, Request, make_answerer
-from .citations import CitationChecker, is_abstention
+from .citations import MARKER, CitationChecker, is_abstention
 from .condense import condense
 from .embeddings import Embedder
 from .errors import EmptyIndexError, RagError
@@ -81,7 +81,8 @@ class Assistant:
         )
         self.retriever = Retriever(store, embedder, settings.candidates, settings.recency_weight)
         self.checker = CitationChecker(embedder)
-        self.policy = AnswerPolicy(settings.abstain_threshold, settings.fallback_threshold)
+        self.policy = AnswerPolicy(settings.abstain_threshold, settings.fallback_threshold,
+                                   settings.verify_threshold)
         self._scorer: SentenceScorer | None = None
         self._scorer_version = -1
 
@@ -315,6 +316,17 @@ class Assistant:
             text, citations, more = self.checker.verify(fallback, request.evidence, question.text)
             flagged = flagged + more
             answer.fallback = drafted
+        if text and self.settings.verify:
+            # The model that wrote the draft (or whose draft fell back) judges the answer left:
+            # do the sentences it cites state this answer to the question?
+            answer.verified = self.answerer.verify(
+                answer.standalone_question or answer.question, MARKER.sub("", text).strip(),
+                [c.quote for c in citations])
+            if not self.policy.stands_verified(answer.verified):
+                log.info("%s judged its answer unsupported (p=%.2f); abstaining",
+                         self.answerer.name, answer.verified)
+                flagged = [*flagged, text]
+                text, citations, answer.fallback = "", [], False
         answer.text, answer.citations = text, citations
         answer.flagged = list(dict.fromkeys(flagged))
         if not text:

@@ -47,11 +47,16 @@ class AnswerPolicy:
         fallback_threshold: the probability the best sentence must reach for the evidence
             sentences to answer when a model's draft failed the citation check
             (`evals/calibrate.py`).
+        verify_threshold: the probability of "yes" the answerer's model must give, asked
+            whether the cited sources state the answer, for the answer to stand
+            (`evals/calibrate.py`).
     """
 
-    def __init__(self, abstain_threshold: float, fallback_threshold: float = 0.0) -> None:
+    def __init__(self, abstain_threshold: float, fallback_threshold: float = 0.0,
+                 verify_threshold: float = 0.0) -> None:
         self.abstain_threshold = abstain_threshold
         self.fallback_threshold = fallback_threshold
+        self.verify_threshold = verify_threshold
 
     @staticmethod
     def margin(question: Question, cand: Candidate) -> float:
@@ -110,6 +115,13 @@ class AnswerPolicy:
         asked = " ".join([question.text, *question.terms])  # with a follow-up's context terms
         return bool(new_terms(claims, asked) or numbers(claims) - numbers(question.text)
                     or new_literals(claims, question.text))
+
+    def stands_verified(self, verified: float | None) -> bool:
+        """Whether a checked answer stands after its model judged it (`Answerer.verify`): every
+        sentence is already backed by its source, word by word and in meaning; this asks
+        whether what they say is the answer to the question. An answer no model judged
+        (`None`) stands."""
+        return verified is None or verified >= self.verify_threshold
 
     def judge(self, question: Question, text: str, *, drafted: bool, misbound: bool,
               confidence: float) -> Verdict:

@@ -93,6 +93,19 @@ class Settings(BaseSettings):
                     "evidence sentence must reach for the evidence sentences to answer instead; "
                     "below it the assistant abstains.",
     )
+    # Calibrated by `python -m evals.calibrate` with the fallback threshold, on local-reader
+    # runs of the dev sets made with RAG_VERIFY_THRESHOLD=0 (docs/evals.md, session 18).
+    verify: bool = Field(
+        True,
+        description="Ask the answerer's model whether the sources it cites state its answer "
+                    "(one more model call of one token, after the answer is written; answerers "
+                    "without a model skip it).",
+    )
+    verify_threshold: float = Field(
+        0.6, ge=0, le=1,
+        description="The probability of \"yes\" from that check below which the assistant "
+                    "abstains instead of answering; 0 records the check but never abstains on it.",
+    )
 
     # UI
     ui_host: str = Field("127.0.0.1", description="Address the chat UI listens on.")

@@ -99,6 +99,9 @@ class Answer:
     # The fitted probability (0..1) that the best evidence sentence allowed to answer holds the
     # answer (`AnswerPolicy.answer_margin`); 0 when none is.
     confidence: float = 0.0
+    # The probability (0..1) the answerer's model gave that the cited sources state this answer
+    # (`Answerer.verify`); None when no model judged it.
+    verified: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `rag ask --json` (a contract: add fields, never rename them)."""
@@ -112,6 +115,7 @@ class Answer:
             "answerer": self.answerer,
             "fallback": self.fallback,
             "confidence": round(self.confidence, 4),
+            "verified": None if self.verified is None else round(self.verified, 4),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 

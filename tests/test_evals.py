@@ -26,6 +26,9 @@ class FirstChunkAnswerer:
     def rewrite(self, question: str, history: list[str]) -> None:
         return None
 
+    def verify(self, question: str, answer: str, sources: list[str]) -> None:
+        return None
+
     def answer(self, request: Request) -> str:
         return request.evidence[0].text.split(". ")[0] + " [1]."
 
@@ -306,45 +309,77 @@ def test_generation_cache_replays_drafts_and_says_so(make_assistant, tmp_path: P
         GenerationCache(bad)
 
 
+def test_the_generation_cache_keeps_a_models_verdicts(tmp_path: Path) -> None:
+    from evals.generation_cache import CachedGenerator, GenerationCache
+
+    class Judge:
+        model_path = None
+        calls = 0
+
+        def yes_probability(self, messages: list[dict[str, str]]) -> float | None:
+            self.calls += 1
+            return 0.25 if "unstated" in messages[-1]["content"] else None
+
+    judge, cache = Judge(), GenerationCache(tmp_path / "gen.sqlite")
+    cached = CachedGenerator(judge, cache)
+    unstated = [{"role": "user", "content": "unstated"}]
+    assert [cached.yes_probability(unstated) for _ in range(2)] == [0.25, 0.25]
+    assert [cached.yes_probability([{"role": "user", "content": "x"}]) for _ in range(2)] == [
+        None, None]
+    assert judge.calls == 2 and (cache.hits, cache.misses) == (2, 2)
+    # A model that cannot judge gives no verdict, and nothing is kept.
+    assert CachedGenerator(object(), cache).yes_probability(unstated) is None
+
+
 def _local_run(folder: Path, dataset: str, rows: list[dict[str, object]],
-               fallback_threshold: float = 0.0) -> Path:
+               fallback_threshold: float = 0.0, verify_threshold: float = 0.0,
+               verify: bool = True) -> Path:
     folder.mkdir(parents=True)
     (folder / "summary.json").write_text(json.dumps({
         "dataset": dataset, "policy": {"abstain_threshold": 0.06,
-                                       "fallback_threshold": fallback_threshold}}))
+                                       "fallback_threshold": fallback_threshold,
+                                       "verify": verify, "verify_threshold": verify_threshold}}))
     (folder / "results.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
     return folder
 
 
 def _row(split: str, kind: str, *, fallback: bool, confidence: float, correct: bool = False,
-         abstained: bool = False) -> dict[str, object]:
+         abstained: bool = False, verified: float | None = None) -> dict[str, object]:
     return {"split": split, "type": kind, "fallback": fallback, "confidence": confidence,
-            "correct": correct if kind != "unanswerable" else None, "abstained": abstained}
+            "correct": correct if kind != "unanswerable" else None, "abstained": abstained,
+            "verified": verified}
 
 
-def test_the_fallback_threshold_is_chosen_on_dev_rows_only(tmp_path: Path) -> None:
+def test_the_fallback_and_verify_thresholds_are_chosen_on_dev_rows_only(tmp_path: Path) -> None:
     from evals.calibrate import calibrate, load_rows, main
 
     docs = _local_run(tmp_path / "docs", "docs", [
         _row("dev", "unanswerable", fallback=True, confidence=0.2),   # abstains above 0.2
         _row("dev", "factoid", fallback=True, confidence=0.4, correct=True),  # lost above 0.4
-        _row("dev", "factoid", fallback=False, confidence=0.1, correct=True),  # the model's own
+        _row("dev", "factoid", fallback=False, confidence=0.1, correct=True, verified=0.9),
         _row("dev", "unanswerable", fallback=False, confidence=0.0, abstained=True),
-        # Held-out rows would pull the threshold up to 0.5; they are only reported.
+        # The model's own answer to an unanswerable question, judged unstated: turned away
+        # from a verify threshold of 0.35 on (the right answer above holds until 0.9).
+        _row("dev", "unanswerable", fallback=False, confidence=0.5, verified=0.3),
+        # Held-out rows would pull both thresholds up; they are only reported.
         _row("heldout", "unanswerable", fallback=True, confidence=0.45),
+        _row("heldout", "unanswerable", fallback=False, confidence=0.5, verified=0.8),
         _row("heldout", "factoid", fallback=True, confidence=0.3, correct=True),
     ])
-    threshold, report = calibrate(load_rows([docs]))
-    assert threshold == 0.21, "the lowest threshold that turns the dev unanswerable away"
+    (fallback, verify), report = calibrate(load_rows([docs]))
+    assert fallback == 0.21, "the lowest threshold that turns the dev unanswerable away"
+    assert verify == 0.35, "the lowest verify threshold that turns the other one away"
     assert report["dev"]["docs"]["chosen"] == {"answerable": 2, "correct": 2, "false_abstain": 0,
-                                               "unanswerable": 2, "abstained": 2}
+                                               "unanswerable": 3, "abstained": 3}
     held = report["heldout"]["docs"]
     assert (held["at_0"]["correct"], held["chosen"]["correct"]) == (1, 1)
     assert (held["at_0"]["abstained"], held["chosen"]["abstained"]) == (0, 0)
-    # A run whose fallbacks were already decided cannot be re-decided.
-    decided = _local_run(tmp_path / "decided", "docs", [], fallback_threshold=0.3)
-    with pytest.raises(SystemExit, match="RAG_FALLBACK_THRESHOLD=0"):
-        main([str(decided)])
+    # A run whose fallbacks or verdicts were already decided cannot be re-decided.
+    for name, decided in (("fallback", {"fallback_threshold": 0.3}),
+                          ("verify", {"verify_threshold": 0.5}), ("off", {"verify": False})):
+        folder = _local_run(tmp_path / name, "docs", [], **decided)  # type: ignore[arg-type]
+        with pytest.raises(SystemExit, match="RAG_FALLBACK_THRESHOLD=0 RAG_VERIFY_THRESHOLD=0"):
+            main([str(folder)])
 
 
 def test_a_machine_corpus_takes_single_pages_and_a_gzipped_manual(tmp_path: Path,

@@ -79,6 +79,32 @@ def test_local_model_condenses_follow_ups_or_the_rule_does(make_assistant) -> No
     assert "Mira Castell" in follow_up.text and not follow_up.abstained
 
 
+@pytest.mark.slow
+@pytest.mark.llm
+def test_the_local_model_judges_whether_a_source_states_an_answer(model_dir: Path) -> None:
+    """The reader's own check (`Answerer.verify`): a sentence that states the answer gets a
+    higher "yes" than the same answer cited to a sentence about something else, or than a
+    claim the sentence does not make."""
+    answerer = make_answerer(Settings(answerer="local", model_dir=model_dir))
+    source = "The Harbour Bridge was opened by Mayor Ana Ruiz on 4 May 2019."
+    question = "Who opened the Harbour Bridge?"
+    stated = answerer.verify(question, "Mayor Ana Ruiz opened the Harbour Bridge.", [source])
+    elsewhere = answerer.verify(question, "Mayor Ana Ruiz opened the Harbour Bridge.",
+                                ["The library on Elm Street closes at 8 pm on weekdays."])
+    invented = answerer.verify("How long is the Harbour Bridge?",
+                               "The Harbour Bridge is 503 metres long.", [source])
+    assert stated is not None and elsewhere is not None and invented is not None
+    assert stated > 0.8
+    assert stated > elsewhere and stated > invented
+
+
+def test_yes_share_reads_yes_against_no_in_any_spelling() -> None:
+    from rag.answerers.llm import yes_share
+
+    assert yes_share({"yes": 0.5, " Yes": 0.1, "No": 0.2, "maybe": 0.2}) == pytest.approx(0.75)
+    assert yes_share({"maybe": 0.9}) is None  # no weight on either reply: no verdict
+
+
 def test_packaged_smollm2_is_found_without_importing_the_plugin() -> None:
     import sys
 

@@ -241,11 +241,16 @@ class _ScriptedDrafter:
     name = "scripted"
     drafts = True
 
-    def __init__(self, claim: str, cite: str) -> None:
-        self.claim, self.cite = claim, cite
+    def __init__(self, claim: str, cite: str, verdict: float | None = None) -> None:
+        self.claim, self.cite, self.verdict = claim, cite, verdict
+        self.judged: list[tuple[str, str, list[str]]] = []
 
     def rewrite(self, question: str, history: list[str]) -> None:
         return None
+
+    def verify(self, question: str, answer: str, sources: list[str]) -> float | None:
+        self.judged.append((question, answer, sources))
+        return self.verdict
 
     def answer(self, request) -> str:  # type: ignore[no-untyped-def]
         n = next(i for i, e in enumerate(request.evidence) if self.cite in e.text) + 1
@@ -283,6 +288,28 @@ def test_a_draft_that_binds_the_questions_identifier_to_another_fact_abstains(ma
     answer = _drafted(make_assistant, blowfish, "AES-256-GCM", protects,
                       fallback_threshold=min(answer.confidence + 0.01, 1.0))
     assert answer.abstained and not answer.fallback and answer.flagged == [f"{blowfish}."]
+
+
+def test_an_answer_its_model_judges_unstated_abstains(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A checked answer goes to its model once more: do the cited sentences state this answer
+    to the question? Below RAG_VERIFY_THRESHOLD the assistant abstains and shows the answer as
+    flagged; an answerer with no model to judge (None) is not second-guessed."""
+    make_assistant().ingest([EXAMPLES.parent / "techdocs"])
+    question = "Which encryption algorithm protects a repository?"
+    claim = "Every Tidewater repository is encrypted with AES-256-GCM"
+    for verdict, stands in ((0.9, True), (None, True), (0.2, False)):
+        drafter = _ScriptedDrafter(claim, "AES-256-GCM", verdict)
+        answer = make_assistant(drafter, verify_threshold=0.5).ask(question)
+        assert answer.verified == verdict
+        assert answer.abstained is not stands and ("AES-256-GCM" in answer.text) is stands
+        if not stands:
+            assert answer.flagged == [f"{claim} [1]."] and not answer.citations
+        (asked, judged, sources), = drafter.judged
+        assert asked == question and judged == f"{claim}." and "AES-256-GCM" in sources[0]
+    # Switched off (RAG_VERIFY=false), the model is not asked at all.
+    drafter = _ScriptedDrafter(claim, "AES-256-GCM", 0.2)
+    answer = make_assistant(drafter, verify=False, verify_threshold=0.5).ask(question)
+    assert not answer.abstained and not drafter.judged and answer.verified is None
 
 
 def test_a_draft_that_restates_a_name_the_documents_never_mention_abstains(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

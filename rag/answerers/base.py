@@ -52,6 +52,11 @@ class Answerer(Protocol):
         or a rewrite that failed its check): the deterministic rewrite is used then."""
         ...
 
+    def verify(self, question: str, answer: str, sources: list[str]) -> float | None:
+        """The probability (0..1) this answerer's model gives that `sources` state `answer` to
+        `question`; None when it has no model to judge with (the answer stands unjudged)."""
+        ...
+
 
 _ANAPHORA = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|he|she|his|her|"
                        r"such|both|there)\b", re.IGNORECASE)

@@ -171,6 +171,9 @@ class ExtractiveAnswerer:
     def rewrite(self, question: str, history: list[str]) -> str | None:
         return None
 
+    def verify(self, question: str, answer: str, sources: list[str]) -> float | None:
+        return None  # no model to judge with; its answers are the sources' own sentences
+
     def answer(self, request: Request) -> str:
         return compose(select(request), request.evidence)
 
