@@ -83,19 +83,23 @@ def test_local_model_condenses_follow_ups_or_the_rule_does(make_assistant) -> No
 @pytest.mark.llm
 def test_the_local_model_judges_whether_a_source_states_an_answer(model_dir: Path) -> None:
     """The reader's own check (`Answerer.verify`): a sentence that states the answer gets a
-    higher "yes" than the same answer cited to a sentence about something else, or than a
-    claim the sentence does not make."""
-    answerer = make_answerer(Settings(answerer="local", model_dir=model_dir))
+    "yes" well above the threshold; the same answer cited to a sentence about something else,
+    or another person's name, falls below it; an invented length at least gets less."""
+    settings = Settings(answerer="local", model_dir=model_dir)
+    answerer = make_answerer(settings)
     source = "The Harbour Bridge was opened by Mayor Ana Ruiz on 4 May 2019."
     question = "Who opened the Harbour Bridge?"
     stated = answerer.verify(question, "Mayor Ana Ruiz opened the Harbour Bridge.", [source])
     elsewhere = answerer.verify(question, "Mayor Ana Ruiz opened the Harbour Bridge.",
                                 ["The library on Elm Street closes at 8 pm on weekdays."])
+    someone_else = answerer.verify(question, "Mayor Tom Berg opened the Harbour Bridge.",
+                                   [source])
     invented = answerer.verify("How long is the Harbour Bridge?",
                                "The Harbour Bridge is 503 metres long.", [source])
-    assert stated is not None and elsewhere is not None and invented is not None
-    assert stated > 0.8
-    assert stated > elsewhere and stated > invented
+    assert None not in (stated, elsewhere, someone_else, invented)
+    assert stated > 0.8  # type: ignore[operator]
+    assert max(elsewhere, someone_else) < settings.verify_threshold  # type: ignore[type-var]
+    assert invented < stated  # type: ignore[operator]
 
 
 def test_yes_share_reads_yes_against_no_in_any_spelling() -> None:
