@@ -41,7 +41,8 @@ def load_rows(folders: list[Path]) -> list[dict[str, Any]]:
     """The question rows of local-reader runs, each tagged with its dataset.
 
     Raises:
-        SystemExit: a folder is not a run of a drafting reader with the fallback and verify thresholds at 0.
+        SystemExit: a folder is not a run of a drafting reader with the fallback and verify
+            thresholds at 0.
     """
     rows: list[dict[str, Any]] = []
     for folder in folders:

@@ -158,6 +158,53 @@ def test_openai_answerer_needs_a_server_and_says_so() -> None:
         list(answerer.generator.chat([{"role": "user", "content": "hi"}]))  # type: ignore[attr-defined]
 
 
+def test_an_openai_compatible_server_judges_with_its_log_probabilities() -> None:
+    """The verdict from a server: "yes" against "no" among its first token's top
+    log-probabilities; a server that gives none leaves the answer unjudged (None)."""
+    import json
+    import math
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    replies: list[dict[str, object]] = []
+
+    class Server(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            assert asked["max_tokens"] == 1 and asked["logprobs"] is True
+            body = json.dumps(replies.pop(0)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    def completion(logprobs: object) -> dict[str, object]:
+        return {"id": "c", "object": "chat.completion", "created": 0, "model": "m",
+                "choices": [{"index": 0, "finish_reason": "length", "logprobs": logprobs,
+                             "message": {"role": "assistant", "content": "Yes"}}]}
+
+    top = [{"token": t, "logprob": math.log(p), "bytes": None}
+           for t, p in (("Yes", 0.6), ("yes", 0.1), ("No", 0.1), ("Maybe", 0.2))]
+    replies += [completion({"content": [{"token": "Yes", "logprob": math.log(0.6),
+                                         "bytes": None, "top_logprobs": top}]}),
+                completion(None)]
+    server = HTTPServer(("127.0.0.1", 0), Server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        answerer = make_answerer(Settings(
+            answerer="openai", openai_base_url=f"http://127.0.0.1:{server.server_port}/v1",
+            request_timeout=5))
+        judged = answerer.verify("Who opened it?", "Ana Ruiz opened it.", ["Ana Ruiz opened it."])
+        assert judged == pytest.approx(0.7 / 0.8)
+        assert answerer.verify("Who opened it?", "Ana Ruiz.", ["Ana Ruiz opened it."]) is None
+    finally:
+        server.shutdown()
+
+
 def test_a_sources_title_and_date_are_shown_once() -> None:
     """Each sentence keeps its source's number; the title and date come with the first only."""
     from rag.answerers import Request

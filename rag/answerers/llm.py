@@ -39,8 +39,9 @@ SYSTEM = (
 # The reader checks its own answer: asked whether the sources it cited state that answer to the
 # question, the probability it gives "yes" separated right answers from answers to unanswerable
 # questions with AUROC 0.88, and from wrong ones with 0.73 (537 accepted answers of session 17's
-# runs, all gold sets; docs/evals.md, session 18). A question about the sources alone, without
-# the answer, and a prompt with three worked examples did no better on the dev halves.
+# runs, all gold sets; docs/evals.md, session 18). Asking about the sources alone, without the
+# answer, the reader's own system prompt, and three worked examples were not better overall on
+# the dev halves.
 VERIFY_SYSTEM = "You check answers against a source. Reply with one word: yes or no."
 VERIFY_ASK = "Does the source state this answer to the question? Reply yes or no."
 
@@ -209,7 +210,6 @@ class OpenAIGenerator:
                 f"The model server at {where} answered {exc.status_code}: {exc.message}. Check "
                 "RAG_OPENAI_MODEL and RAG_OPENAI_API_KEY."
             ) from exc
-
 
     def yes_probability(self, messages: list[Message]) -> float | None:
         """P(the reply starts with "yes" rather than "no"), from the server's first-token
