@@ -116,6 +116,10 @@ def test_document_text_is_shown_as_text_not_markup() -> None:
     panel = sources_html(answer, 1)
     assert "<img" not in panel and "<script>" not in panel and "<b>notes" not in panel
     assert "javascript:" not in panel
+    assert "Checked by" not in panel, "no model judged it"
+    answer.verified, answer.answerer = 0.912, "local"
+    assert "Checked by the local model: the cited sentences state this answer (p = 0.91)" in \
+        sources_html(answer, 1)
     assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
     assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
 

@@ -143,6 +143,9 @@ def sources_html(answer: Answer | None, turn: int) -> str:
     if answer.flagged:
         note = (f"<p class='meta'>{len(answer.flagged)} sentence(s) of the draft were left out "
                 "because no source supports them.</p>")
+    if answer.verified is not None:
+        note += (f"<p class='meta'>Checked by the {html.escape(answer.answerer)} model: the cited "
+                 f"sentences state this answer (p = {answer.verified:.2f}).</p>")
     return f"<h4>Sources</h4>{cards}{note}"
 
 
