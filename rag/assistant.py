@@ -319,13 +319,14 @@ class Assistant:
         if text and self.settings.verify:
             # The model that wrote the draft (or whose draft fell back) judges the answer left:
             # do the sentences it cites state this answer to the question?
+            claims = MARKER.sub("", text).strip()
             answer.verified = self.answerer.verify(
-                answer.standalone_question or answer.question, MARKER.sub("", text).strip(),
+                answer.standalone_question or answer.question, claims,
                 [c.quote for c in citations])
             if not self.policy.stands_verified(answer.verified):
                 log.info("%s judged its answer unsupported (p=%.2f); abstaining",
                          self.answerer.name, answer.verified)
-                flagged = [*flagged, text]
+                flagged = [*flagged, claims]
                 text, citations, answer.fallback = "", [], False
         answer.text, answer.citations = text, citations
         answer.flagged = list(dict.fromkeys(flagged))

@@ -303,7 +303,7 @@ def test_an_answer_its_model_judges_unstated_abstains(make_assistant) -> None:  
         assert answer.verified == verdict
         assert answer.abstained is not stands and ("AES-256-GCM" in answer.text) is stands
         if not stands:
-            assert answer.flagged == [f"{claim} [1]."] and not answer.citations
+            assert answer.flagged == [f"{claim}."] and not answer.citations
         (asked, judged, sources), = drafter.judged
         assert asked == question and judged == f"{claim}." and "AES-256-GCM" in sources[0]
     # Switched off (RAG_VERIFY=false), the model is not asked at all.
