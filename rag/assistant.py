@@ -51,6 +51,7 @@ class ScoredEvidence:
     evidence: list[Evidence]
     candidates: list[Candidate]  # evidence sentences, best first
     retrieval_s: float
+    unseen_names: set[str]  # the question's names the collection never mentions
 
 
 class Assistant:
@@ -241,7 +242,7 @@ class Assistant:
                 if self.answerer.drafts:
                     yield StreamEvent("token", text=piece)
             raw = "".join(pieces)
-            self._finish(answer, raw, request)
+            self._finish(answer, raw, request, scored.unseen_names)
             if not self.answerer.drafts:
                 yield StreamEvent("token", text=answer.text)
         answer.timings = {
@@ -273,8 +274,10 @@ class Assistant:
             as_of=as_of, since=since)
         retrieval_s = time.perf_counter() - started
         parsed = parse(question if context else standalone, context)
-        candidates = self.scorer().candidates(parsed, result.evidence, result.query_embedding)
-        return ScoredEvidence(standalone, parsed, result.evidence, candidates, retrieval_s)
+        scorer = self.scorer()
+        candidates = scorer.candidates(parsed, result.evidence, result.query_embedding)
+        return ScoredEvidence(standalone, parsed, result.evidence, candidates, retrieval_s,
+                              scorer.unseen_names(parsed))
 
     def _condense(self, question: str, history: list[str]) -> tuple[str, str | None]:
         """The standalone question and the earlier question it borrowed from (None when the
@@ -286,7 +289,8 @@ class Assistant:
                 return standalone, None
         return condense(question, history)
 
-    def _finish(self, answer: Answer, raw: str, request: Request) -> None:
+    def _finish(self, answer: Answer, raw: str, request: Request,
+                unseen_names: set[str]) -> None:
         """Check the draft's citations; the answer policy says whether it stands, falls back to
         the evidence sentences, or abstains."""
         question = request.question
@@ -295,7 +299,7 @@ class Assistant:
         if raw.strip() and not is_abstention(raw):
             # The question's names that neither the collection nor (spelled out) the evidence
             # mentions: a draft may not restate them as if its source did.
-            foreign = {name for name in self.scorer().unseen_names(question)
+            foreign = {name for name in unseen_names
                        if not any(spelled_out(name, e.text) for e in request.evidence)}
             review = self.checker.review(raw, request.evidence, question.text, foreign)
             text, citations, flagged = review.text, review.citations, review.flagged
