@@ -144,9 +144,12 @@ class SentenceScorer:
                     stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 own, subject = stems[pos], ""
-                if label and subjectless(sentence):
+                restates = not own - set(question.terms) and sentence.rstrip().endswith(".")
+                if label and (subjectless(sentence) or restates):
                     # Its heading is its subject: "Cancels an Immediate object." under
-                    # "clearImmediate(immediate)" names what cancels it.
+                    # "clearImmediate(immediate)" names what cancels it, and "This lint detects
+                    # when an item is missing documentation." under "missing_docs", which only
+                    # restates "Which lint detects items missing documentation?", names which.
                     own, subject = own | set(content_terms(label)), label
                 # A sentence ending in a colon says what it introduces: "There are four
                 # built-in encodings in Expat:" names them in the list after it.

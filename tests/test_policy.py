@@ -86,6 +86,28 @@ def test_a_sentence_without_a_subject_is_about_its_heading(embedder) -> None:  #
         "clearImmediate(immediate): Cancels an Immediate object created by setImmediate().")
 
 
+
+def test_a_sentence_that_restates_the_question_answers_with_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Reference pages name the thing they describe in the heading, and its first sentence may
+    say just what the question says ("A variable was borrowed as mutable more than once." under
+    "Error code E0499"): read under its heading it answers "Which error code ...?"; a sibling
+    section that says something else does not."""
+    from rag.answerers.base import in_context
+
+    text = ("Error code E0499\n\nA variable was borrowed as mutable more than once.\n\n"
+            "Error code E0382\n\nA variable was used after its contents have been moved "
+            "elsewhere.")
+    evidence = [_doc(text)]
+    best = _best_answer(embedder, evidence,
+                        "Which error code means a variable was borrowed as mutable more than once?")
+    assert in_context(best, evidence) == (
+        "Error code E0499: A variable was borrowed as mutable more than once.")
+    # A heading line is no sentence to restate: it keeps no heading above it as its subject.
+    parsed = parse("Which error code is E0382?")
+    heading = next(c for c in SentenceScorer(embedder, make_idf({}, 0)).candidates(
+        parsed, evidence) if c.sentence.startswith("Error code E0382"))
+    assert not heading.subject
+
 def _doc(text: str) -> Evidence:
     return Evidence(chunk_id="c1", doc_id="d1", text=text, source="api.html")
 
