@@ -144,12 +144,17 @@ class SentenceScorer:
                     stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 own, subject = stems[pos], ""
-                restates = not own - set(question.terms) and sentence.rstrip().endswith(".")
+                asked = set(question.terms)
+                restates = (own <= asked and 2 * len(own) >= len(asked)
+                            and sentence.rstrip().endswith("."))
                 if label and (subjectless(sentence) or restates):
                     # Its heading is its subject: "Cancels an Immediate object." under
                     # "clearImmediate(immediate)" names what cancels it, and "This lint detects
                     # when an item is missing documentation." under "missing_docs", which only
                     # restates "Which lint detects items missing documentation?", names which.
+                    # Restating is saying at least half of what the question says, as a whole
+                    # sentence: a subhead is none, and "And one has yet to be introduced." under
+                    # a news caption says too little.
                     own, subject = own | set(content_terms(label)), label
                 # A sentence ending in a colon says what it introduces: "There are four
                 # built-in encodings in Expat:" names them in the list after it.

@@ -107,6 +107,11 @@ def test_a_sentence_that_restates_the_question_answers_with_its_heading(embedder
     heading = next(c for c in SentenceScorer(embedder, make_idf({}, 0)).candidates(
         parsed, evidence) if c.sentence.startswith("Error code E0382"))
     assert not heading.subject
+    # Nor does a sentence that says only a little of what the question asks.
+    news = "Big changes, big votes\n\nAnd one has yet to be introduced."
+    parsed = parse("Which major change will soon be introduced to Netflix?")
+    assert not any(c.subject for c in SentenceScorer(embedder, make_idf({}, 0)).candidates(
+        parsed, [_doc(news)]))
 
 def _doc(text: str) -> Evidence:
     return Evidence(chunk_id="c1", doc_id="d1", text=text, source="api.html")
