@@ -116,6 +116,7 @@ class SentenceScorer:
         """Every sentence of the evidence, best first."""
         weights = self.weights(question)
         asked_ids = identifier_kinds(question.text.lower())
+        asked = set(question.terms)
         out: list[Candidate] = []
         matches: list[dict[str, float]] = []
         exact: list[set[str]] = []
@@ -144,7 +145,6 @@ class SentenceScorer:
                     stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 own, subject = stems[pos], ""
-                asked = set(question.terms)
                 restates = (own <= asked and 2 * len(own) >= len(asked)
                             and sentence.rstrip().endswith("."))
                 if label and (subjectless(sentence) or restates):
@@ -206,7 +206,6 @@ class SentenceScorer:
         # for it, so an unseen name must be there literally.
         unseen_names = {t for t in unseen if question.surface.get(t, t) in question.names}
         typed_question = question.answer_type not in ("any", "yesno")
-        asked = set(question.terms)
         for cand, match, own, lit in zip(out, matches, exact, literal, strict=True):
             cand.lexical = _coverage(weights, match)
             cand.focus_ok = (focus is None or not question.focus_required
