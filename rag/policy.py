@@ -15,7 +15,7 @@ from typing import Literal
 
 from .question import Question, satisfies
 from .support import Candidate
-from .text import new_literals, new_terms, numbers
+from .text import new_literals, new_terms, quantities
 
 ABSTAIN_WINDOW = 12  # best-scored sentences considered when deciding to abstain
 
@@ -110,10 +110,11 @@ class AnswerPolicy:
         claims = re.sub(r"\s*\[\d+\]", "", text)
         if not satisfies(question, claims):
             return False
-        # New words, a number the question does not hold ("$5 a gallon [1]."), or a literal
-        # ("The default mode is 'w+b' [1].", "... is `--test-threads` [1].").
+        # New words, a number the question does not hold ("$5 a gallon [1].", "You can have
+        # one mutable reference at a time [1]."), or a literal ("The default mode is 'w+b'
+        # [1].", "... is `--test-threads` [1].").
         asked = " ".join([question.text, *question.terms])  # with a follow-up's context terms
-        return bool(new_terms(claims, asked) or numbers(claims) - numbers(question.text)
+        return bool(new_terms(claims, asked) or quantities(claims) - quantities(question.text)
                     or new_literals(claims, question.text))
 
     def stands_verified(self, verified: float | None) -> bool:

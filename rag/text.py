@@ -204,6 +204,12 @@ def has_number(text: str) -> bool:
     return bool(_NUMBER_EXPR.search(text))
 
 
+def quantities(text: str) -> set[str]:
+    """The numbers of a text, in digits (`numbers`) or words ("one", "dozens"), lower-cased."""
+    return numbers(text) | {m.group(1).lower() for m in _NUMBER_EXPR.finditer(text)
+                            if m.group(1)}
+
+
 _NOT_NAMES = frozenset(MONTH_NAMES.split("|")) | {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "yes",  # "Yes, the Kremlin refused to comment ...": an answer to a yes/no question

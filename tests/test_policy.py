@@ -157,6 +157,12 @@ def test_what_becomes_of_a_checked_answer() -> None:
                  drafted=True, misbound=False, confidence=0.5).action == "answer"
     assert judge(mode, "tempfile.TemporaryFile() has a default mode [1].",
                  drafted=True, misbound=False, confidence=0.5).unanswering
+    # A count written out is a number the question does not hold.
+    many = parse("How many mutable references can you have at a time in Rust?")
+    assert judge(many, "You can have one mutable reference at a time in Rust [1].",
+                 drafted=True, misbound=False, confidence=0.5).action == "answer"
+    assert judge(many, "You can have mutable references at a time in Rust [1].",
+                 drafted=True, misbound=False, confidence=0.5).unanswering
     where = parse("Where does a fresh installation on Linux read its configuration from?")
     assert judge(where, "It reads it from ~/.config/tidewater/tide.toml on Linux [1].",
                  drafted=True, misbound=False, confidence=0.5).action == "answer"
