@@ -145,7 +145,7 @@ class SentenceScorer:
                     stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 own, subject = stems[pos], ""
-                restates = (own <= asked and 2 * len(own) >= len(asked)
+                restates = (bool(own) and own <= asked and 2 * len(own) >= len(asked)
                             and sentence.rstrip().endswith("."))
                 if label and (subjectless(sentence) or restates):
                     # Its heading is its subject: "Cancels an Immediate object." under
