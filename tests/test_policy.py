@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.policy import AnswerPolicy, Verdict
 from rag.question import parse
 from rag.settings import Settings
@@ -69,39 +71,34 @@ def test_a_sentence_is_read_under_its_heading(embedder) -> None:  # type: ignore
         assert (best.start < sibling) is in_first, (question, best.sentence)
 
 
-def test_a_sentence_without_a_subject_is_about_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
-    """Reference docs describe the function a heading names without naming it again ("Cancels
-    an Immediate object ..." under "clearImmediate(immediate)"): the heading is what the
-    sentence says something about, and the answer shows it."""
+@pytest.mark.parametrize(("text", "question", "answer"), [
+    # Reference docs describe the function a heading names without naming it again.
+    ("clearImmediate(immediate)\n\n- immediate <Immediate> An Immediate object as returned by "
+     "setImmediate().\n\nCancels an Immediate object created by setImmediate().\n\n"
+     "clearInterval(timeout)\n\n- timeout <Timeout> A Timeout object as returned by "
+     "setInterval().\n\nCancels a Timeout object created by setInterval().",
+     "Which function cancels an Immediate object created by setImmediate()?",
+     "clearImmediate(immediate): Cancels an Immediate object created by setImmediate()."),
+    # A reference page's first sentence may say just what the question says: the heading is
+    # what answers "Which error code ...?", and a sibling section that says otherwise does not.
+    ("Error code E0499\n\nA variable was borrowed as mutable more than once.\n\n"
+     "Error code E0382\n\nA variable was used after its contents have been moved elsewhere.",
+     "Which error code means a variable was borrowed as mutable more than once?",
+     "Error code E0499: A variable was borrowed as mutable more than once."),
+])
+def test_a_sentence_is_about_its_heading(embedder, text: str, question: str, answer: str) -> None:  # type: ignore[no-untyped-def]
+    """A sentence without a subject, or one that only restates the question, is about what its
+    section's heading names, and the answer shows the heading."""
     from rag.answerers.base import in_context
 
-    text = ("clearImmediate(immediate)\n\n- immediate <Immediate> An Immediate object as returned "
-            "by setImmediate().\n\nCancels an Immediate object created by setImmediate().\n\n"
-            "clearInterval(timeout)\n\n- timeout <Timeout> A Timeout object as returned by "
-            "setInterval().\n\nCancels a Timeout object created by setInterval().")
     evidence = [_doc(text)]
-    best = _best_answer(embedder, evidence,
-                        "Which function cancels an Immediate object created by setImmediate()?")
-    assert in_context(best, evidence) == (
-        "clearImmediate(immediate): Cancels an Immediate object created by setImmediate().")
+    assert in_context(_best_answer(embedder, evidence, question), evidence) == answer
 
 
-
-def test_a_sentence_that_restates_the_question_answers_with_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
-    """Reference pages name the thing they describe in the heading, and its first sentence may
-    say just what the question says ("A variable was borrowed as mutable more than once." under
-    "Error code E0499"): read under its heading it answers "Which error code ...?"; a sibling
-    section that says something else does not."""
-    from rag.answerers.base import in_context
-
-    text = ("Error code E0499\n\nA variable was borrowed as mutable more than once.\n\n"
-            "Error code E0382\n\nA variable was used after its contents have been moved "
-            "elsewhere.")
-    evidence = [_doc(text)]
-    best = _best_answer(embedder, evidence,
-                        "Which error code means a variable was borrowed as mutable more than once?")
-    assert in_context(best, evidence) == (
-        "Error code E0499: A variable was borrowed as mutable more than once.")
+def test_a_heading_is_lent_only_to_a_sentence_that_restates_the_question(embedder) -> None:  # type: ignore[no-untyped-def]
+    evidence = [_doc("Error code E0499\n\nA variable was borrowed as mutable more than once."
+                     "\n\nError code E0382\n\nA variable was used after its contents have been "
+                     "moved elsewhere.")]
     # A heading line is no sentence to restate: it keeps no heading above it as its subject.
     parsed = parse("Which error code is E0382?")
     heading = next(c for c in SentenceScorer(embedder, make_idf({}, 0)).candidates(
@@ -112,6 +109,7 @@ def test_a_sentence_that_restates_the_question_answers_with_its_heading(embedder
     parsed = parse("Which major change will soon be introduced to Netflix?")
     assert not any(c.subject for c in SentenceScorer(embedder, make_idf({}, 0)).candidates(
         parsed, [_doc(news)]))
+
 
 def _doc(text: str) -> Evidence:
     return Evidence(chunk_id="c1", doc_id="d1", text=text, source="api.html")
