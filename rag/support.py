@@ -18,7 +18,14 @@ from ingest import introduced_block, section_label, section_labels
 from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
-from .text import content_terms, identifier_kinds, numbers, sentence_spans, subjectless
+from .text import (
+    content_terms,
+    identifier_kinds,
+    literals,
+    numbers,
+    sentence_spans,
+    subjectless,
+)
 from .types import Evidence
 
 IdfFn = Callable[[str], float]
@@ -146,7 +153,8 @@ class SentenceScorer:
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 own, subject = stems[pos], ""
                 restates = (bool(own) and own <= asked and 2 * len(own) >= len(asked)
-                            and sentence.rstrip().endswith("."))
+                            and sentence.rstrip().endswith(".")
+                            and bool(literals(label) or numbers(label)))
                 if label and (subjectless(sentence) or restates):
                     # Its heading is its subject: "Cancels an Immediate object." under
                     # "clearImmediate(immediate)" names what cancels it, and "This lint detects
@@ -154,7 +162,8 @@ class SentenceScorer:
                     # restates "Which lint detects items missing documentation?", names which.
                     # Restating is saying at least half of what the question says, as a whole
                     # sentence: a subhead is none, and "And one has yet to be introduced." under
-                    # a news caption says too little.
+                    # a news caption says too little. The heading must name an item (code or a
+                    # number): a topic ("Missing features") says which section, not which thing.
                     own, subject = own | set(content_terms(label)), label
                 # A sentence ending in a colon says what it introduces: "There are four
                 # built-in encodings in Expat:" names them in the list after it.
