@@ -96,6 +96,7 @@ def test_a_sentence_is_about_its_heading(embedder, text: str, question: str, ans
 
 
 def test_a_heading_is_lent_only_to_a_sentence_that_restates_the_question(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Not to a heading line, nor to a sentence that says little of what the question asks."""
     evidence = [_doc("Error code E0499\n\nA variable was borrowed as mutable more than once."
                      "\n\nError code E0382\n\nA variable was used after its contents have been "
                      "moved elsewhere.")]
