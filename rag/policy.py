@@ -9,10 +9,10 @@ only decides, from those measurements.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .citations import MARKER
 from .question import Question, satisfies
 from .support import Candidate
 from .text import new_literals, new_terms, quantities
@@ -107,7 +107,7 @@ class AnswerPolicy:
         Which of the supported facts answers is the model's call: a concise, faithful answer
         ("They agreed in January 2022 [1].") stands, whatever else the evidence sentence held.
         """
-        claims = re.sub(r"\s*\[\d+\]", "", text)
+        claims = MARKER.sub("", text)
         if not satisfies(question, claims):
             return False
         # New words, a number the question does not hold ("$5 a gallon [1].", "You can have
