@@ -24,6 +24,7 @@ from .text import (
     identifier_words,
     identifiers,
     names,
+    new_literals,
     new_terms,
     normalize,
     numbers,
@@ -161,6 +162,17 @@ def quotes_supported(sentence: str, source: str) -> bool:
     return True
 
 
+def literals_supported(sentence: str, source: str, asked: str = "") -> bool:
+    """Whether every literal the sentence states (code, a path, an option, a quoted value) that
+    the question does not is in the source: "writes target/cargo-timings/cargo-timings.html" is
+    no reading of ".../cargo-timing.html". A call may drop its arguments ("os.path.join()" for
+    "os.path.join(path, *paths)"), and a quoted title the sentence's comma or full stop
+    ('"60 Minutes."')."""
+    src = normalize(source).lower()
+    return all(normalize(lit).rstrip(".,;:!?").removesuffix("()") in src
+               for lit in new_literals(sentence, asked))
+
+
 def _words(terms: Iterable[str]) -> set[str]:
     return {t for t in terms if not t[:1].isdigit()}
 
@@ -258,7 +270,9 @@ class CitationChecker:
         # title), not just somewhere in the chunk: "attacked in Moscow" is not backed by a
         # sentence about Damascus next to one about Moscow.
         backing = f"{title}\n{label}\n{quote}"
-        if not quotes_supported(sentence, evidence.text):
+        # Quoted words and literals must stand in the chunk, as it was shown.
+        if not (quotes_supported(sentence, evidence.text)
+                and literals_supported(sentence, f"{title}\n{evidence.text}", question)):
             return Check(False, quote, best_cov)
         # The question's identifiers and months may be restated only where the chunk, its title
         # or its date gives them. A claim that would be backed if they could come from anywhere

@@ -57,6 +57,28 @@ def test_a_quote_must_be_the_sources_own_words(embedder) -> None:  # type: ignor
     assert text == "" and flagged
 
 
+def test_a_literal_must_be_the_sources_own(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A path, an option or a call is a fact, as a number is: one letter off is another file.
+    A call may drop its arguments, and a quoted title the sentence's punctuation."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="timings.html", text=(
+        "Reporting build timings\nThe --timings option gives some information about how long "
+        "each compilation takes. This writes an HTML report in "
+        "target/cargo-timings/cargo-timing.html. Use os.path.join(path, *paths) to build "
+        'paths, as shown on "The Build Show," a podcast.'))]
+    checker = CitationChecker(embedder)
+    question = "Where does cargo build --timings write its HTML report?"
+    invented, _, flagged = checker.verify(
+        "The --timings option writes an HTML report in target/cargo-timings/cargo-timings.html "
+        "[1].", item, question)
+    assert invented == "" and flagged
+    for sentence in ("The --timings option writes an HTML report in "
+                     "target/cargo-timings/cargo-timing.html [1].",
+                     "Paths are built with os.path.join() [1].",
+                     'It was shown on "The Build Show." [1]'):
+        kept, citations, _ = checker.verify(sentence, item, question)
+        assert kept and citations, sentence
+
+
 def test_a_sentence_keeps_every_source_that_backs_it(embedder) -> None:  # type: ignore[no-untyped-def]
     evidence = [*_evidence("2024-09-05"),
                 Evidence(chunk_id="c2", doc_id="d2", source="town.txt",
