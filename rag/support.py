@@ -19,6 +19,7 @@ from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
 from .text import (
+    FUNCTION_WORDS,
     content_terms,
     identifier_kinds,
     literals,
@@ -210,7 +211,8 @@ class SentenceScorer:
         # be in the collection; the other words the collection never mentions must be matched.
         unseen = [t for t, w in question.terms.items()
                   if w >= 1.0 and self.doc_freq and not self.doc_freq.get(t)
-                  and (t != focus or question.focus_required)]
+                  and (t != focus or question.focus_required)
+                  and question.surface.get(t) not in FUNCTION_WORDS]
         # A name has no synonyms: "HashMap" near "BTreeMap" in word vectors does not answer
         # for it, so an unseen name must be there literally.
         unseen_names = {t for t in unseen if question.surface.get(t, t) in question.names}

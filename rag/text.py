@@ -23,6 +23,12 @@ STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "also", "according", "said", "says", "say", "did", "does", "do", "done", "ever", "still", "yet", "many", "much", "one", "two", "amid", "last", "next", "new", "per", "via", "besides", "beside", "except", "excluding", "aside",
      "apart", "s", "t"]
 )
+# Prepositions and conjunctions that set up a question ("Since which version ...?") rather than
+# say what it asks about; a small collection may never use them.
+FUNCTION_WORDS = frozenset(
+    ["across", "along", "although", "among", "amongst", "behind", "beyond", "either", "neither",
+     "hence", "however", "moreover", "onto", "since", "though", "throughout", "thus",
+     "therefore", "toward", "towards", "upon", "whereas", "whether", "within", "without"])
 QUESTION_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])
 
 # A number with a point or comma is one token ("21,000", "2.2.0") for the sentence scorer,
@@ -233,7 +239,8 @@ def names(text: str) -> set[str]:
                 low in STOPWORDS or low.endswith(("ing", "ly", "ed")) or low in _NOT_NAMES
             ):
                 continue
-            if low in _NOT_NAMES or low in STOPWORDS or low in QUESTION_WORDS or len(low) < 2:
+            if low in _NOT_NAMES or low in STOPWORDS or low in QUESTION_WORDS or len(low) < 2 \
+                    or low in FUNCTION_WORDS:  # "However, ...", "Since which ...?"
                 continue
             found.add(low)
     return found

@@ -8,6 +8,7 @@ from rag.policy import AnswerPolicy, Verdict
 from rag.question import parse
 from rag.settings import Settings
 from rag.support import Candidate, SentenceScorer, make_idf
+from rag.text import content_terms
 from rag.types import Evidence
 
 CHANGELOG = ("Version 2.2.0 (released 4 March 2025)\n\n- Changed: the default zstd compression "
@@ -53,6 +54,21 @@ def test_a_name_the_collection_never_mentions_has_no_synonym(embedder) -> None: 
                                ("Which hashing function does BTreeMap use by default?", True)):
         parsed = parse(question)
         assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
+
+
+def test_a_word_that_only_sets_up_the_question_need_not_be_in_the_collection(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Since which version ...?": a collection that never says "since" still answers it, and
+    the question's capitalised "Since" is no name the answer must not restate."""
+    text = ("Rust Version\n\nThe rust-version field is an optional key that tells cargo what "
+            "version of the Rust toolchain you support for your package.\n\nMSRV: Respected as "
+            "of 1.56")
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="rust-version.html")]
+    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    scorer.doc_freq = {t: 1 for t in content_terms(text)}
+    parsed = parse("Since which Rust version is the rust-version field respected?")
+    assert "since" not in parsed.names and not scorer.unseen_names(parsed)
+    candidates = scorer.candidates(parsed, evidence)
+    assert not AnswerPolicy(Settings().abstain_threshold).should_abstain(parsed, candidates)
 
 
 def test_a_sentence_is_read_under_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
