@@ -262,7 +262,12 @@ class CitationChecker:
         label = label_of(best_i)
         window = " ".join([label, *pieces[max(0, best_i - 1) : best_i + 2]])
         if normalize(sentence).lower() in normalize(evidence.text).lower():
-            return Check(True, _exact_quote(sentence, evidence.text, quote), 1.0)
+            # The quote is where the source says it, not the sentence that shares the most
+            # words: "the -C debuginfo flag which controls the\namount ..." runs across a line
+            # break, and the best-covering sentence was the debug-assertions line beside it.
+            inside = next((p for p in pieces if normalize(sentence).lower()
+                           in normalize(p).lower()), quote)
+            return Check(True, _exact_quote(sentence, evidence.text, inside), 1.0)
         verbatim = _verbatim(sentence, evidence.text)
         if verbatim:  # the source's words across its line breaks ("profiles:\n\nopt-level = 3")
             return Check(True, verbatim, 1.0)
@@ -350,6 +355,15 @@ class CitationChecker:
                 text = rest[:1].upper() + rest[1:]
             framed = frame.group("date") if frame else None
             order = list(dict.fromkeys(n - 1 for n in cited.cites if 1 <= n <= len(evidence)))
+            # A sentence a source says word for word is cited to that source: a small model
+            # often cites the neighbouring item of a reference page, which says the same of
+            # something else ("The debug-assertions setting controls the -C debug-assertions
+            # flag ..." for "The debug setting controls the -C debuginfo flag ...").
+            said = normalize(text).lower()
+            verbatim = [i for i, item in enumerate(evidence)
+                        if said in normalize(item.text).lower()]
+            if verbatim and not set(verbatim) & set(order):
+                order = verbatim[:1]
             # Every source the sentence cites keeps its marker if it backs the sentence; when
             # none does, the first other piece of evidence that does is cited instead.
             found: list[tuple[int, Check]] = []
@@ -396,9 +410,10 @@ def _frame_holds(framed: str | None, item: Evidence) -> bool:
 
 
 def _exact_quote(sentence: str, text: str, fallback: str) -> str:
-    low = text.lower()
-    pos = low.find(sentence.lower())
-    return text[pos : pos + len(sentence)] if pos >= 0 else fallback
+    """The span of `text` that says `sentence`, whatever the whitespace between its words."""
+    words = sentence.split()
+    found = re.search(r"\s+".join(re.escape(w) for w in words), text, re.IGNORECASE)
+    return found.group(0) if found and words else fallback
 
 
 def _verbatim(sentence: str, text: str) -> str | None:

@@ -79,6 +79,27 @@ def test_a_literal_must_be_the_sources_own(embedder) -> None:  # type: ignore[no
         assert kept and citations, sentence
 
 
+def test_a_sentence_a_source_says_word_for_word_is_cited_to_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A reference page says the same of each item: the sentence cited to the neighbouring item
+    is re-cited to the source that says it, and quoted where it runs across a line break."""
+    def item(n: int, text: str) -> Evidence:
+        return Evidence(chunk_id=f"c{n}", doc_id="d1", source="profiles.html", text=text)
+
+    evidence = [
+        item(1, "debug-assertions\n\nThe debug-assertions setting controls the -C "
+                "debug-assertions flag which turns cfg(debug_assertions) conditional compilation "
+                "on or off."),
+        item(2, "debug\n\nThe debug setting controls the -C debuginfo flag which controls the\n"
+                "amount of debug information included in the compiled binary.")]
+    text, citations, flagged = CitationChecker(embedder).verify(
+        "The debug setting controls the -C debuginfo flag which controls the amount of debug "
+        "information included in the compiled binary [1].", evidence,
+        "Which flag does the debug setting control?")
+    assert text.endswith("binary [1].") and not flagged
+    assert [c.chunk_id for c in citations] == ["c2"]
+    assert citations[0].quote.startswith("The debug setting controls the -C debuginfo flag")
+
+
 def test_a_sentence_keeps_every_source_that_backs_it(embedder) -> None:  # type: ignore[no-untyped-def]
     evidence = [*_evidence("2024-09-05"),
                 Evidence(chunk_id="c2", doc_id="d2", source="town.txt",
