@@ -294,6 +294,7 @@ class CitationChecker:
             self.embedder.embed([sentence])[0], dtype=np.float32)
         vecs = np.asarray(self.embedder.embed(pieces), dtype=np.float32)
         sims = vecs @ vec
+        coined = self._coined(sentence, question)
         # The quote shown is the sentence that backs the paraphrase, so its facts are checked
         # against that very sentence: the closest one in meaning may not carry them.
         for j in np.argsort(-sims):
@@ -305,7 +306,13 @@ class CitationChecker:
             # Close in meaning is not backing when the sentence's own words are all missing:
             # "console.error() prints its output in red" is near "console.error('error',
             # code);" in embedding space, and "red" is nowhere in it.
-            if terms and not terms & set(content_terms(f"{terms_of[j]} {piece}")):
+            held = set(content_terms(f"{terms_of[j]} {piece}"))
+            if terms and not terms & held:
+                continue
+            # Nor when it lacks a word of the sentence no dictionary has, as it lacks a name:
+            # "the -C debuginfo flag" is near "the -C debug-assertions flag" in embedding space,
+            # as a reference page says the same of each item.
+            if coined - held:
                 continue
             if not strict:
                 if facts_supported(sentence, piece, question):
@@ -314,6 +321,15 @@ class CitationChecker:
             if facts_supported(sentence, piece, question, whole, foreign):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
+
+    def _coined(self, sentence: str, question: str) -> set[str]:
+        """The terms of a sentence's words that the question lacks and its embedder's
+        vocabulary has no word for ("debuginfo", "rpath", "zstd"): technical words no
+        paraphrase replaces."""
+        asked = set(content_terms(question))
+        return {term for word in set(re.findall(r"[a-z]{4,}", sentence.lower()))
+                for term in content_terms(word)
+                if term not in asked and len(self.embedder.tokenize(word)) > 1}
 
     def verify(self, answer: str, evidence: list[Evidence], question: str = ""
                ) -> tuple[str, list[Citation], list[str]]:

@@ -81,7 +81,8 @@ def test_a_literal_must_be_the_sources_own(embedder) -> None:  # type: ignore[no
 
 def test_a_sentence_a_source_says_word_for_word_is_cited_to_it(embedder) -> None:  # type: ignore[no-untyped-def]
     """A reference page says the same of each item: the sentence cited to the neighbouring item
-    is re-cited to the source that says it, and quoted where it runs across a line break."""
+    is re-cited to the source that says it, and quoted where it runs across a line break;
+    without that source, the neighbour's sentence does not back it."""
     def item(n: int, text: str) -> Evidence:
         return Evidence(chunk_id=f"c{n}", doc_id="d1", source="profiles.html", text=text)
 
@@ -98,6 +99,13 @@ def test_a_sentence_a_source_says_word_for_word_is_cited_to_it(embedder) -> None
     assert text.endswith("binary [1].") and not flagged
     assert [c.chunk_id for c in citations] == ["c2"]
     assert citations[0].quote.startswith("The debug setting controls the -C debuginfo flag")
+    # Without the page's own sentence, the neighbouring item's does not back it: near in
+    # meaning, but "debuginfo" is a word no paraphrase replaces.
+    text, _, flagged = CitationChecker(embedder).verify(
+        "The debug setting controls the -C debuginfo flag which controls the amount of debug "
+        "information included in the compiled binary [1].", evidence[:1],
+        "Which flag does the debug setting control?")
+    assert text == "" and flagged
 
 
 def test_a_sentence_keeps_every_source_that_backs_it(embedder) -> None:  # type: ignore[no-untyped-def]
