@@ -30,6 +30,7 @@ from .text import (
     numbers,
     sentence_spans,
     stated_numbers,
+    tokens,
 )
 from .types import Citation, Evidence
 
@@ -327,7 +328,7 @@ class CitationChecker:
         vocabulary has no word for ("debuginfo", "rpath", "zstd"): technical words no
         paraphrase replaces."""
         asked = set(content_terms(question))
-        return {term for word in set(re.findall(r"[a-z]{4,}", sentence.lower()))
+        return {term for word in set(tokens(sentence)) if word.isalpha() and len(word) > 3
                 for term in content_terms(word)
                 if term not in asked and len(self.embedder.tokenize(word)) > 1}
 
@@ -427,9 +428,15 @@ def _frame_holds(framed: str | None, item: Evidence) -> bool:
 
 def _exact_quote(sentence: str, text: str, fallback: str) -> str:
     """The span of `text` that says `sentence`, whatever the whitespace between its words."""
-    words = sentence.split()
-    found = re.search(r"\s+".join(re.escape(w) for w in words), text, re.IGNORECASE)
-    return found.group(0) if found and words else fallback
+    return _spanning(sentence.split(), text) or fallback
+
+
+def _spanning(words: list[str], text: str, after: str = "") -> str | None:
+    """The span of `text` that has these words in order, any whitespace between them, followed
+    by what the `after` pattern allows; None when there is none."""
+    pattern = r"\s+".join(re.escape(w) for w in words) + after
+    found = re.search(pattern, text, re.IGNORECASE) if words else None
+    return found.group(0) if found else None
 
 
 def _verbatim(sentence: str, text: str) -> str | None:
@@ -438,9 +445,7 @@ def _verbatim(sentence: str, text: str) -> str | None:
     words = sentence.rstrip(".!?").split()
     if len(words) < 4:
         return None
-    pattern = r"\s+".join(re.escape(w) for w in words) + r"(?![\w.,])"
-    found = re.search(pattern, text, re.IGNORECASE)
-    return found.group(0) if found else None
+    return _spanning(words, text, r"(?![\w.,])")
 
 
 def _is_filler(text: str) -> bool:
