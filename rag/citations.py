@@ -262,12 +262,12 @@ class CitationChecker:
         quote = pieces[best_i]
         label = label_of(best_i)
         window = " ".join([label, *pieces[max(0, best_i - 1) : best_i + 2]])
-        if normalize(sentence).lower() in normalize(evidence.text).lower():
+        said = normalize(sentence).lower()
+        if said in normalize(evidence.text).lower():
             # The quote is where the source says it, not the sentence that shares the most
             # words: "the -C debuginfo flag which controls the\namount ..." runs across a line
             # break, and the best-covering sentence was the debug-assertions line beside it.
-            inside = next((p for p in pieces if normalize(sentence).lower()
-                           in normalize(p).lower()), quote)
+            inside = next((p for p in pieces if said in normalize(p).lower()), quote)
             return Check(True, _exact_quote(sentence, evidence.text, inside), 1.0)
         verbatim = _verbatim(sentence, evidence.text)
         if verbatim:  # the source's words across its line breaks ("profiles:\n\nopt-level = 3")
@@ -354,6 +354,7 @@ class CitationChecker:
         misbound: list[str] = []
         citations: list[Citation] = []
         by_key: dict[tuple[str, str], int] = {}
+        flats = [normalize(item.text).lower() for item in evidence]
         for cited in split_cited(answer, len(evidence)):
             text = cited.text
             if _is_filler(text):
@@ -377,8 +378,7 @@ class CitationChecker:
             # something else ("The debug-assertions setting controls the -C debug-assertions
             # flag ..." for "The debug setting controls the -C debuginfo flag ...").
             said = normalize(text).lower()
-            verbatim = [i for i, item in enumerate(evidence)
-                        if said in normalize(item.text).lower()]
+            verbatim = [i for i, flat in enumerate(flats) if said in flat]
             if verbatim and not set(verbatim) & set(order):
                 order = verbatim[:1]
             # Every source the sentence cites keeps its marker if it backs the sentence; when
