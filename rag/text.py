@@ -222,6 +222,10 @@ _NOT_NAMES = frozenset(MONTH_NAMES.split("|")) | {
 }
 
 
+# Capitalised, these are still no names: "However, ...", "Since which ...?", "Monday".
+_ORDINARY = _NOT_NAMES | STOPWORDS | QUESTION_WORDS | FUNCTION_WORDS
+
+
 def names(text: str) -> set[str]:
     """Capitalised words that look like names (people, places, organisations).
 
@@ -235,12 +239,10 @@ def names(text: str) -> set[str]:
         words = match.group(0).split()
         for i, word in enumerate(words):
             low = word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
-            if match.start() == text.find(first_word) and i == 0 and len(words) == 1 and (
-                low in STOPWORDS or low.endswith(("ing", "ly", "ed")) or low in _NOT_NAMES
-            ):
+            if match.start() == text.find(first_word) and i == 0 and len(words) == 1 and \
+                    low.endswith(("ing", "ly", "ed")):
                 continue
-            if low in _NOT_NAMES or low in STOPWORDS or low in QUESTION_WORDS or len(low) < 2 \
-                    or low in FUNCTION_WORDS:  # "However, ...", "Since which ...?"
+            if low in _ORDINARY or len(low) < 2:
                 continue
             found.add(low)
     return found
