@@ -29,6 +29,7 @@ from .text import (
     normalize,
     numbers,
     sentence_spans,
+    split_end,
     stated_numbers,
     tokens,
 )
@@ -79,8 +80,9 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
     def is_marker(match: re.Match[str]) -> bool:
         return all(1 <= n <= (sources or n) for n in cited(match.group(1)))
 
-    # Move markers that follow the full stop onto the sentence before it.
-    answer = re.sub(r"([.!?])((?:\s*\[[1-9]\d*(?:\s*[,;]\s*[1-9]\d*)*\])+)",
+    # Move markers that follow the full stop onto the sentence before it (a mark between
+    # spaces is a token of the sentence: "the fallback type is now ! [1].").
+    answer = re.sub(r"(?<!\s)([.!?])((?:\s*\[[1-9]\d*(?:\s*[,;]\s*[1-9]\d*)*\])+)",
                     lambda m: m.group(2) + m.group(1) if all(
                         is_marker(x) for x in MARKER.finditer(m.group(2))) else m.group(0),
                     answer)
@@ -413,9 +415,7 @@ class CitationChecker:
                     citations.append(to_citation(by_key[key], evidence[i], result.quote,
                                                  result.score))
                 markers.append(f"[{by_key[key]}]")
-            body = text.rstrip()
-            end = body[-1] if body[-1] in ".!?" else "."
-            body = body.rstrip(".!?")
+            body, end = split_end(text)
             kept.append(f"{prefix}{body} {''.join(markers)}{end}")
         return Review(" ".join(kept), citations, flagged, misbound)
 

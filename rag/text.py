@@ -76,6 +76,11 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
         piece = text[start:match.start() + 1]
         last_word = re.findall(r"([A-Za-z][A-Za-z.]*)\.?$", piece.strip().rstrip(".!?…\"'”’»)]"))
         if "\n" not in match.group(0):
+            # A lone mark between spaces is a token, not an end: the never type in "the
+            # fallback type is now ! (not unit)", the operator in "use the ? operator".
+            if match.start() > start and text[match.start() - 1].isspace() and \
+                    match.group(0).rstrip()[1:] == "":
+                continue
             # Do not end a sentence after an abbreviation or an initial ("U.S.", "J. Smith").
             word = (last_word[-1] if last_word else "").lower().rstrip(".")
             nxt = text[end:end + 1]
@@ -97,6 +102,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def split_end(sentence: str) -> tuple[str, str]:
+    """A sentence's body and its closing mark ("." when it has none), so that a citation
+    marker can go between them. Only a mark that closes the last word is one: the "!" in
+    "the fallback type is now !" is the sentence's last token."""
+    sentence = sentence.rstrip()
+    if len(sentence) > 1 and sentence[-1] in ".!?" and not sentence[-2].isspace():
+        body = sentence[:-1]
+        # "... and so on..." and "Really?!" close on their last mark alone.
+        while len(body) > 1 and body[-1] in ".!?" and not body[-2].isspace():
+            body = body[:-1]
+        return body, sentence[-1]
+    return sentence, "."
 
 
 def sentences(text: str) -> list[str]:

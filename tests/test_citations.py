@@ -392,3 +392,16 @@ def test_a_claim_is_checked_against_the_sentence_that_backs_it(embedder, case: s
     kept, citations, flagged = CitationChecker(embedder).verify(draft, evidence, question)
     assert flagged == [] and holds in kept
     assert citations[0].quote.startswith(quote)
+
+
+def test_a_mark_that_is_a_token_stays_in_the_checked_sentence(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The never type "!" is what the answer says: it is neither a sentence end nor dropped
+    as the closing mark when the marker is placed."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="never-type-fallback.html", text=(
+        "Details\nHistorically, the fallback type has been () (unit). In the 2024 edition, "
+        "the fallback type is now !."))]
+    text, citations, flagged = CitationChecker(embedder).verify(
+        "In the 2024 edition, the fallback type is now ! [1].", item,
+        "What is the never type fallback in the 2024 edition?")
+    assert text == "In the 2024 edition, the fallback type is now ! [1]." and not flagged
+    assert citations[0].quote == "In the 2024 edition, the fallback type is now !."

@@ -50,3 +50,15 @@ def test_the_next_entry_of_a_definition_list_is_no_continuation() -> None:
     assert answer == "-l, --mathlib: Define the standard math library [1]. It is loaded first [1]."
     answer = _answer({"It is loaded": 0.40, "-w, --warn": 0.39}, options)
     assert answer == "-l, --mathlib: It is loaded first [1]."
+
+
+def test_a_mark_that_is_a_token_is_kept_and_ends_no_sentence() -> None:
+    """The never type "!" (or the "?" operator) between spaces is what the sentence says, not
+    where it ends; the citation goes before the closing full stop only."""
+    text = ("Never type fallback\n\nIn the 2024 edition, the fallback type is now ! (not unit). "
+            "Historically, it was ().")
+    assert sentence_spans(text)[1] == (text.index("In the"), text.index(" Historically"))
+    answer = _answer({"In the 2024": 0.40}, text)
+    assert answer == "In the 2024 edition, the fallback type is now ! (not unit) [1]."
+    answer = _answer({"In the 2024": 0.40}, text.replace(" (not unit)", ""))
+    assert answer == "In the 2024 edition, the fallback type is now ! [1]."

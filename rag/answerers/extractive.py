@@ -11,7 +11,7 @@ from ingest import containment, definition_term, section_label
 
 from ..question import Question
 from ..support import Candidate
-from ..text import content_terms
+from ..text import content_terms, split_end
 from ..types import Evidence
 from .base import Request, human_date, in_context
 
@@ -141,8 +141,7 @@ def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
     for pos, cand in enumerate(chosen):
         follows = pos > 0 and _follows(chosen[pos - 1], cand, evidence)
         text = cand.sentence.strip() if follows else in_context(cand, evidence)
-        end = text[-1] if text and text[-1] in ".!?" else "."
-        body = text.rstrip(".!?")
+        body, end = split_end(text)
         marker = f"[{cand.index + 1}]"
         if dated and not follows:
             when = human_date(effective_date(evidence[cand.index]))
