@@ -76,10 +76,12 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
         piece = text[start:match.start() + 1]
         last_word = re.findall(r"([A-Za-z][A-Za-z.]*)\.?$", piece.strip().rstrip(".!?…\"'”’»)]"))
         if "\n" not in match.group(0):
-            # A lone mark between spaces is a token, not an end: the never type in "the
-            # fallback type is now ! (not unit)", the operator in "use the ? operator".
-            if match.start() > start and text[match.start() - 1].isspace() and \
-                    match.group(0).rstrip()[1:] == "":
+            # A lone "!" or "?" between spaces before a lower-case word is a token, not an end:
+            # the never type in "the fallback type is now ! (not unit)", the operator in "use
+            # the ? operator". (A lone full stop is scraped text's end: "shootings . The")
+            if match.group(0).rstrip() in ("!", "?") and match.start() > start \
+                    and text[match.start() - 1].isspace() \
+                    and not (text[end:end + 1].isupper() or text[end:end + 1].isdigit()):
                 continue
             # Do not end a sentence after an abbreviation or an initial ("U.S.", "J. Smith").
             word = (last_word[-1] if last_word else "").lower().rstrip(".")
@@ -106,16 +108,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def split_end(sentence: str) -> tuple[str, str]:
     """A sentence's body and its closing mark ("." when it has none), so that a citation
-    marker can go between them. Only a mark that closes the last word is one: the "!" in
-    "the fallback type is now !" is the sentence's last token."""
+    marker can go between them. A lone "!" or "?" that a mark closes is the sentence's last
+    token, not its end: "the fallback type is now !." ends on the full stop."""
     sentence = sentence.rstrip()
-    if len(sentence) > 1 and sentence[-1] in ".!?" and not sentence[-2].isspace():
-        body = sentence[:-1]
-        # "... and so on..." and "Really?!" close on their last mark alone.
-        while len(body) > 1 and body[-1] in ".!?" and not body[-2].isspace():
-            body = body[:-1]
-        return body, sentence[-1]
-    return sentence, "."
+    body = sentence.rstrip(".!?")
+    marks = sentence[len(body):]
+    if len(marks) > 1 and marks[0] in "!?" and body[-1:].isspace():
+        return body + marks[0], marks[-1]
+    return body.rstrip(), marks[-1] if marks else "."
 
 
 def sentences(text: str) -> list[str]:
