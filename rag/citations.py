@@ -80,9 +80,9 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
     def is_marker(match: re.Match[str]) -> bool:
         return all(1 <= n <= (sources or n) for n in cited(match.group(1)))
 
-    # Move markers that follow the full stop onto the sentence before it (a mark between
+    # Move markers that follow the full stop onto the sentence before it (a "!" or "?" between
     # spaces is a token of the sentence: "the fallback type is now ! [1].").
-    answer = re.sub(r"(?<!\s)([.!?])((?:\s*\[[1-9]\d*(?:\s*[,;]\s*[1-9]\d*)*\])+)",
+    answer = re.sub(r"([.]|(?<!\s)[!?])((?:\s*\[[1-9]\d*(?:\s*[,;]\s*[1-9]\d*)*\])+)",
                     lambda m: m.group(2) + m.group(1) if all(
                         is_marker(x) for x in MARKER.finditer(m.group(2))) else m.group(0),
                     answer)
@@ -260,6 +260,20 @@ class CitationChecker:
         # itself, not the neighbour that shares them through it.
         backed = {i: facts_supported(sentence, f"{title}\n{label_of(i)}\n{pieces[i]}", question)
                   for i, (cov, _) in covered.items() if cov == best_cov}
+        if not any(backed.values()):
+            # The claim's words were counted over each sentence's neighbours, so its facts may
+            # stand in a neighbour that holds as many of them itself, under the same label: "The
+            # maximum weight of a glob rule is 100" is backed by "The default weight value is
+            # 50, and the maximum is 100." after "There is also an optional weight attribute
+            # ... glob matches." Not by "Logs are kept for 7 days." after "Snapshots are kept
+            # for 30 days.", nor by a neighbouring definition's "bandwidth_limit: ... The
+            # default is 0.".
+            for i in list(backed):
+                for j in (i - 1, i + 1):
+                    if j in covered and j not in backed and label_of(j) == label_of(i) \
+                            and covered[j][1] >= covered[i][1]:
+                        backed[j] = facts_supported(
+                            sentence, f"{title}\n{label_of(j)}\n{pieces[j]}", question)
         best_i = max(backed, key=lambda i: (backed[i], covered[i][1], -i))
         quote = pieces[best_i]
         label = label_of(best_i)

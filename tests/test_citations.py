@@ -405,3 +405,21 @@ def test_a_mark_that_is_a_token_stays_in_the_checked_sentence(embedder) -> None:
         "What is the never type fallback in the 2024 edition?")
     assert text == "In the 2024 edition, the fallback type is now ! [1]." and not flagged
     assert citations[0].quote == "In the 2024 edition, the fallback type is now !."
+
+
+def test_a_claims_facts_may_stand_in_the_next_sentence_of_its_passage(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The sentence that shares the claim's words and the one that states its number are
+    neighbours in one passage; a neighbour about something else backs nothing."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="spec.pdf", text=(
+        "Elements\nGlob elements have a pattern attribute. A file whose name matches the "
+        "pattern is given the element's type, subject to conflicting rules elsewhere. There is "
+        "also an optional weight attribute which settles conflicts with other glob matches. The "
+        "default weight value is 50, and the maximum is 100.\n\nRetention\n\nSnapshots move "
+        "to cold storage after 30 days. Logs are kept for 7 days."))]
+    checker = CitationChecker(embedder)
+    text, citations, _ = checker.verify("The maximum weight of a glob rule is 100 [1].", item,
+                                        "What is the maximum weight of a glob rule?")
+    assert "100" in text and citations[0].quote.startswith("The default weight value")
+    wrong, _, flagged = checker.verify("Snapshots move to cold storage after 7 days [1].",
+                                       item, "When do snapshots move?")
+    assert wrong == "" and flagged
