@@ -126,6 +126,35 @@ def definitions(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _sentences_then_lines(chunk_size: int,
+                          tokenizer: Tokenizer | None) -> Callable[[str], list[str]]:
+    """Sentences (llama-index's tokenizer), and a sentence too long for a chunk split at its
+    line ends: an intro that runs into a table or code block without a full stop ("... in a
+    binary, mmappable format: Header:\n2 CARD16 MAJOR_VERSION 1\n...") would otherwise be cut
+    at a comma, mid-line."""
+    from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer
+    from llama_index.core.utils import get_tokenizer
+
+    sentences = split_by_sentence_tokenizer()
+    count = tokenizer or get_tokenizer()
+
+    def split(text: str) -> list[str]:
+        out: list[str] = []
+        for sentence in sentences(text):
+            # A token has a character or more: a short sentence fits without being counted.
+            if "\n" in sentence.strip() and len(sentence) > chunk_size // 2 \
+                    and len(count(sentence)) > chunk_size:
+                out.extend(_LINE.findall(sentence))
+            else:
+                out.append(sentence)
+        return out
+
+    return split
+
+
+_LINE = re.compile(r"[^\n]*\n+|[^\n]+$")
+
+
 class Chunker:
     """Splits documents into sentence-aligned chunks of at most `chunk_size` tokens.
 
@@ -147,6 +176,7 @@ class Chunker:
             chunk_size=chunk_size,
             chunk_overlap=chunk_overlap,
             tokenizer=tokenizer,
+            chunking_tokenizer_fn=_sentences_then_lines(chunk_size, tokenizer),
             paragraph_separator="\n\n",
             include_metadata=False,
             include_prev_next_rel=False,

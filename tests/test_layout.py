@@ -161,3 +161,18 @@ def test_a_sentence_deep_in_a_long_definition_names_its_term() -> None:
     assert definition_term(text, text.index("The default")) == "retention_days"
     assert definition_term(text, text.index("Then it")) is None  # prose, not a term
     assert definition_term(text, text.index(signature)) is None  # the line's own start
+
+
+def test_a_sentence_that_runs_into_a_long_table_is_cut_at_a_line_end() -> None:
+    """An intro ending in a colon runs into a table with no full stop; too long for one chunk,
+    it is split where its lines end, never mid-line at a comma."""
+    from ingest import Chunker
+
+    rows = "\n".join(f"4 CARD32 FIELD_{n}_OFFSET" for n in range(80))
+    text = ("The cache file\n\nThe cache file holds the same data as the globs, magic, aliases "
+            f"and icons files, in a binary, mappable format: Header:\n{rows}\n\nAll offsets "
+            "are in bytes.")
+    chunks = Chunker(60, 0).split(Document(source="spec.pdf", text=text))
+    assert any("in a binary, mappable format: Header:" in c.text for c in chunks)
+    lines = set(text.splitlines())
+    assert all(line in lines for c in chunks for line in c.text.splitlines())
