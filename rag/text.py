@@ -15,7 +15,8 @@ _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "cmdr",
     "sen", "rep", "gov", "pres", "rev", "hon", "no", "nos", "vs", "etc", "inc", "ltd", "co", "corp",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-    "dept", "est", "fig", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m", "mt", "ft", "vol",
+    "dept", "est", "fig", "e.g", "i.e", "eg", "ie", "cf", "u.s", "u.k", "u.n", "a.m", "p.m", "mt",
+    "ft", "vol",
 }
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|\n+")
 

@@ -124,6 +124,9 @@ def test_a_short_list_item_is_read_whole() -> None:
 def test_sentence_splitting_respects_abbreviations() -> None:
     assert sentences("Mr. Putin met Dr. Raisi in Jan. 2022. They agreed! Was it U.S. policy? Yes.") \
         == ["Mr. Putin met Dr. Raisi in Jan. 2022.", "They agreed!", "Was it U.S. policy?", "Yes."]
+    # Manuals write "eg." and "ie." without the inner full stop.
+    assert sentences("It runs much slower (eg. 20 to 30 times) than normal. Then it stops.") \
+        == ["It runs much slower (eg. 20 to 30 times) than normal.", "Then it stops."]
 
 
 def test_follow_up_borrows_the_previous_topic() -> None:
