@@ -13,6 +13,7 @@ from .text import (
     has_date,
     has_number,
     identifiers,
+    literals,
     names,
     new_literals,
 )
@@ -49,6 +50,9 @@ class Question:
     focus_required: bool = False  # whether an answer must mention it
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word as written
     identifiers: set[str] = field(default_factory=set)  # numbers naming something: "3.0", "Su-35"
+    # Words no synonym stands for, lower-cased as written: the names, and the words of code,
+    # options, paths and quoted values ("--max-stackframe", "json.load()").
+    verbatim: set[str] = field(default_factory=set)
 
 
 MONEY_QUESTION = re.compile(
@@ -172,6 +176,8 @@ def parse(text: str, context: str | None = None) -> Question:
         focus=focus,
         focus_required=required,
         identifiers=identifiers(text),
+        verbatim=names(text) | {word for literal in literals(text)
+                                for word in re.findall(r"[\w'’-]+", literal)},
     )
 
 

@@ -214,8 +214,9 @@ class SentenceScorer:
                   and (t != focus or question.focus_required)
                   and question.surface.get(t) not in FUNCTION_WORDS]
         # A name has no synonyms: "HashMap" near "BTreeMap" in word vectors does not answer
-        # for it, so an unseen name must be there literally.
-        unseen_names = {t for t in unseen if question.surface.get(t, t) in question.names}
+        # for it, so an unseen name must be there literally; so must an unseen word of an
+        # option or a call ("stackframe" of "--max-stackframe" is not "the stack(s)").
+        unseen_names = {t for t in unseen if question.surface.get(t, t) in question.verbatim}
         typed_question = question.answer_type not in ("any", "yesno")
         for cand, match, own, lit in zip(out, matches, exact, literal, strict=True):
             cand.lexical = _coverage(weights, match)

@@ -56,6 +56,21 @@ def test_a_name_the_collection_never_mentions_has_no_synonym(embedder) -> None: 
         assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
 
 
+def test_an_option_the_collection_never_mentions_has_no_synonym(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"stackframe" of "--max-stackframe" is near "stack(s)" in word vectors; a sentence about
+    stack profiling says nothing about an option the documents never give."""
+    text = ("Massif options\n\nEach default value is in brackets.\n\n--stacks=<yes|no> "
+            "[default: no]: Specifies whether stack profiling should be done.\n\nWhat is measured:\n- The size of the stack(s).")
+    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="ms-manual.html")]
+    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    scorer.doc_freq = {t: 1 for t in content_terms(text)}
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    for question, abstains in (("What is the default value of --stacks?", False),
+                               ("What is the default value of --max-stackframe?", True)):
+        parsed = parse(question)
+        assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
+
+
 def test_a_word_that_only_sets_up_the_question_need_not_be_in_the_collection(embedder) -> None:  # type: ignore[no-untyped-def]
     """"Since which version ...?": a collection that never says "since" still answers it, and
     the question's capitalised "Since" is no name the answer must not restate."""
