@@ -265,9 +265,9 @@ class CitationChecker:
             # stand in a neighbour that holds as many of them itself, under the same label: "The
             # maximum weight of a glob rule is 100" is backed by "The default weight value is
             # 50, and the maximum is 100." after "There is also an optional weight attribute
-            # ... glob matches." Not by "Logs are kept for 7 days." after "Snapshots are kept
-            # for 30 days.", nor by a neighbouring definition's "bandwidth_limit: ... The
-            # default is 0.".
+            # ... glob matches." Not by "Logs are kept for 7 days." after "Snapshots move to
+            # cold storage after 30 days.", nor by a neighbouring definition's
+            # "bandwidth_limit: ... The default is 0.".
             for i in list(backed):
                 for j in (i - 1, i + 1):
                     if j in covered and j not in backed and label_of(j) == label_of(i) \

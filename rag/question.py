@@ -142,6 +142,9 @@ def focus_word(text: str) -> tuple[str | None, bool]:
 LEAD_IN = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
 
 
+_WORD = re.compile(rf"{WHOLE_NUMBER}|[\w'’-]+")  # a question's words, as written
+
+
 def parse(text: str, context: str | None = None) -> Question:
     """Parse a question; `context` (an earlier turn) adds its terms at a lower weight.
 
@@ -154,7 +157,7 @@ def parse(text: str, context: str | None = None) -> Question:
     core = LEAD_IN.sub("", text)
     scene = _SCENE.search(text)
     cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
-    for match in re.finditer(rf"{WHOLE_NUMBER}|[\w'’-]+", text):
+    for match in _WORD.finditer(text):
         word = match.group(0)
         weight = 1.0 if match.start() < cut else SCENE_WEIGHT
         if word.lower() in _FILLER:
@@ -176,8 +179,8 @@ def parse(text: str, context: str | None = None) -> Question:
         focus=focus,
         focus_required=required,
         identifiers=identifiers(text),
-        verbatim=names(text) | {word for literal in literals(text)
-                                for word in re.findall(r"[\w'’-]+", literal)},
+        verbatim=names(text) | {word.lower() for literal in literals(text)
+                                for word in _WORD.findall(literal)},
     )
 
 
