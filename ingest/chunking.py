@@ -12,8 +12,7 @@ from .types import Chunk, Document
 Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
 
 
-# An API reference's heading: one call of a dotted name ("os.loadavg()", "immediate.hasRef()"),
-# perhaps with the version note beside it ("zlib.reset() (Added in: v0.7.0)").
+# An API reference's heading: one call of a dotted name ("os.loadavg()", "immediate.hasRef()").
 _API_HEADING = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(\)")
 
 
@@ -21,7 +20,7 @@ def _label(paragraph: str) -> str | None:
     line = paragraph.strip().lstrip("#").strip()
     if "\n" not in line and len(line.split()) <= 8 and re.fullmatch(
             r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]", line) and (
-            "()" not in line or _API_HEADING.match(line)):
+            "()" not in line or _API_HEADING.fullmatch(line)):
         return line
     return None
 

@@ -8,8 +8,8 @@ navigation and drops it, taking the defaults with it. Menus are untouched: their
 links and little else. Hand-written pages also write prose straight into a <div>, which
 trafilatura reads as loose inline pieces: the prose is wrapped in paragraphs. And a reference's
 version note under a member's heading (Node.js: `<div class="api_metadata">Added in:
-v20.15.0</div>`) has a class trafilatura drops as a blog's byline ("meta"): it is kept, in
-the heading beside the member's name as the page shows it.
+v20.15.0</div>`) has a class trafilatura drops as a blog's byline ("meta"): it is kept, after
+the member's description.
 """
 
 from __future__ import annotations
@@ -63,26 +63,21 @@ def repair(html: str) -> str:
             changed = True
     for div in list(root.iter("div")):
         if _version_note(div):
-            heading = div.getprevious()
-            notes = [" ".join(span.text_content().split()) for span in div]
-            if notes and all(span.tag == "span" for span in div):
-                # Into the heading, as the page shows it beside the name: "zlib.crc32(data[,
-                # value]) (Added in: v20.15.0)" labels the member's sentences and is found
-                # with them; a line of its own under the heading would stand for the heading
-                # as their label.
-                extra = lxml.html.Element("span")
-                extra.text = f" ({'; '.join(notes)})"
-                heading.append(extra)
-                div.drop_tree()
-            else:  # a history table: after the member's description
-                del div.attrib["class"]
-                last = div
-                while (after := last.getnext()) is not None and after.tag not in _HEADINGS:
-                    last = after
-                if last is not div:
-                    heading.tail = (heading.tail or "") + (div.tail or "")
-                    div.tail = None
-                    last.addnext(div)
+            del div.attrib["class"]
+            for child in div:
+                if child.tag == "span":
+                    # A line each, which trafilatura keeps however short, and not run
+                    # together: "Added in: v8.1.0" / "Deprecated since: v10.0.0".
+                    child.tag = "p"
+            # After the member's description, as Sphinx writes "New in version 3.4.": right
+            # under the heading it would stand for the heading as the description's label.
+            last = div
+            while (after := last.getnext()) is not None and after.tag not in _HEADINGS:
+                last = after
+            if last is not div:
+                tail, div.tail = div.tail, None
+                div.getprevious().tail = (div.getprevious().tail or "") + (tail or "")
+                last.addnext(div)
             changed = True
         changed |= _paragraphs(div)
     if not changed:
