@@ -8,8 +8,7 @@ navigation and drops it, taking the defaults with it. Menus are untouched: their
 links and little else. Hand-written pages also write prose straight into a <div>, which
 trafilatura reads as loose inline pieces: the prose is wrapped in paragraphs. And a reference's
 version note under a member's heading (Node.js: `<div class="api_metadata">Added in:
-v20.15.0</div>`) has a class trafilatura drops as a blog's byline ("meta"): it is kept, after
-the member's description.
+v20.15.0</div>`) has a class trafilatura drops as a blog's byline ("meta"): it is kept.
 """
 
 from __future__ import annotations
@@ -69,15 +68,6 @@ def repair(html: str) -> str:
                     # A line each, which trafilatura keeps however short, and not run
                     # together: "Added in: v8.1.0" / "Deprecated since: v10.0.0".
                     child.tag = "p"
-            # After the member's description, as Sphinx writes "New in version 3.4.": right
-            # under the heading it would stand for the heading as the description's label.
-            last = div
-            while (after := last.getnext()) is not None and after.tag not in _HEADINGS:
-                last = after
-            if last is not div:
-                tail, div.tail = div.tail, None
-                div.getprevious().tail = (div.getprevious().tail or "") + (tail or "")
-                last.addnext(div)
             changed = True
         changed |= _paragraphs(div)
     if not changed:
