@@ -6,9 +6,7 @@ that documents a parameter links its type and its terms ("`encoding` <string> Th
 encoding to use. Default: 'utf8'."); trafilatura reads a list of such items as link-heavy
 navigation and drops it, taking the defaults with it. Menus are untouched: their items are
 links and little else. Hand-written pages also write prose straight into a <div>, which
-trafilatura reads as loose inline pieces: the prose is wrapped in paragraphs. And a reference's
-version note under a member's heading (Node.js: `<div class="api_metadata">Added in:
-v20.15.0</div>`) has a class trafilatura drops as a blog's byline ("meta"): it is kept.
+trafilatura reads as loose inline pieces: the prose is wrapped in paragraphs.
 """
 
 from __future__ import annotations
@@ -25,8 +23,6 @@ PERMALINK_TEXT = {"", "#", "¶", "§", "🔗", "¤", "link"}
 # links are under half of it: prose that links a term, not a menu entry.
 OWN_TEXT_CHARS = 20
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_VERSION = re.compile(r"\bv?\d+\.\d+")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def repair(html: str) -> str:
@@ -61,14 +57,6 @@ def repair(html: str) -> str:
                 a.drop_tag()
             changed = True
     for div in list(root.iter("div")):
-        if _version_note(div):
-            del div.attrib["class"]
-            for child in div:
-                if child.tag == "span":
-                    # A line each, which trafilatura keeps however short, and not run
-                    # together: "Added in: v8.1.0" / "Deprecated since: v10.0.0".
-                    child.tag = "p"
-            changed = True
         changed |= _paragraphs(div)
     if not changed:
         return html
@@ -125,18 +113,10 @@ def _paragraphs(div: Any) -> bool:
     return True
 
 
-def _version_note(div: Any) -> bool:
-    """Whether a <div> right under a heading, of a class trafilatura drops as page metadata,
-    says which versions added or changed what the heading names ("Added in: v20.15.0")."""
-    before = div.getprevious()
-    return ("meta" in (div.get("class") or "") and before is not None
-            and before.tag in _HEADINGS and bool(_VERSION.search(div.text_content())))
-
-
 def _in_heading(element: Any) -> bool:
     parent = element.getparent()
     while parent is not None:
-        if parent.tag in (*_HEADINGS, "dt"):
+        if parent.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "dt"):
             return True
         parent = parent.getparent()
     return False

@@ -368,25 +368,3 @@ def test_prose_written_straight_into_a_div_is_kept(tmp_path: Path) -> None:
     assert "Clean up the memory structures maintained by the parser. It returns WIDGET_FALSE " \
            "for a parser made by WidgetSubParser." in text
     assert "Handlers are kept after a reset" in text
-
-
-def test_a_reference_version_note_under_a_heading_is_kept(tmp_path: Path) -> None:
-    """Node.js writes "Added in: v20.15.0" under each member's heading in a `<div
-    class="api_metadata">`, a class trafilatura drops as a blog's byline: the version a member
-    was added in was missing. A note's spans are lines of their own."""
-    prose = ("<p>The widget module compresses and decompresses streams of data with the "
-             "deflate algorithm and gives checksums.</p>") * 3
-    (tmp_path / "widget.html").write_text(
-        "<html><head><title>Widget</title></head><body><main><h1>Widget</h1>"
-        f"{prose}<h4><code>widget.crc32(data)</code></h4><div class=\"api_metadata\">\n"
-        "<span>Added in: v20.15.0</span>\n</div><ul><li><code>data</code> The input.</li></ul>"
-        "<p>Computes a 32-bit checksum of data.</p><h4><code>widget.bytesRead</code></h4>"
-        "<div class=\"api_metadata\"><span>Added in: v8.1.0</span><span>Deprecated since: "
-        "v10.0.0</span></div><p>Deprecated alias for widget.bytesWritten.</p>"
-        "<div class=\"post-meta\">Posted by the widget team in 2024</div></main></body></html>",
-        encoding="utf-8")
-    docs, _ = load([tmp_path])
-    lines = next(iter(docs.values()))[0].text.splitlines()
-    assert "Added in: v20.15.0" in lines
-    assert "Added in: v8.1.0" in lines and "Deprecated since: v10.0.0" in lines
-    assert not any("Posted by" in line for line in lines)
