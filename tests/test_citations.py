@@ -12,6 +12,10 @@ TEXT = ("The Riverside library will reopen on 14 October 2024 after an eighteen-
         "The architect Mira Castell added a roof garden.")
 
 
+def _chunk(source: str, text: str) -> list[Evidence]:
+    return [Evidence(chunk_id="c1", doc_id="d1", source=source, text=text)]
+
+
 def _evidence(published: str | None) -> list[Evidence]:
     return [Evidence(chunk_id="c1", doc_id="d1", text=TEXT, source="library.html",
                      published=published)]
@@ -205,10 +209,10 @@ def test_a_sentence_is_read_with_the_term_it_goes_on_defining(embedder) -> None:
 
 def test_a_line_without_words_backs_nothing(embedder) -> None:  # type: ignore[no-untyped-def]
     """A compiler message's line number ("10 | | /// ```") is no count of anything."""
-    item = [Evidence(chunk_id="c1", doc_id="d1", source="lints.html", text=(
+    item = _chunk("lints.html", (
         "Lints\n\nwarning: missing code example in this documentation\n"
         "10 | | /// ```\n= note: the lint level is defined here\n\n"
-        "Clippy is a collection of lints that catch common mistakes."))]
+        "Clippy is a collection of lints that catch common mistakes."))
     checker = CitationChecker(embedder)
     text, _, flagged = checker.verify("There are 10 lints provided by clippy [1].", item,
                                       "How many lints does clippy provide?")
@@ -397,9 +401,9 @@ def test_a_claim_is_checked_against_the_sentence_that_backs_it(embedder, case: s
 def test_a_mark_that_is_a_token_stays_in_the_checked_sentence(embedder) -> None:  # type: ignore[no-untyped-def]
     """The never type "!" is what the answer says: it is neither a sentence end nor dropped
     as the closing mark when the marker is placed."""
-    item = [Evidence(chunk_id="c1", doc_id="d1", source="never-type-fallback.html", text=(
+    item = _chunk("never-type-fallback.html", (
         "Details\nHistorically, the fallback type has been () (unit). In the 2024 edition, "
-        "the fallback type is now !."))]
+        "the fallback type is now !."))
     text, citations, flagged = CitationChecker(embedder).verify(
         "In the 2024 edition, the fallback type is now ! [1].", item,
         "What is the never type fallback in the 2024 edition?")
@@ -410,12 +414,12 @@ def test_a_mark_that_is_a_token_stays_in_the_checked_sentence(embedder) -> None:
 def test_a_claims_facts_may_stand_in_the_next_sentence_of_its_passage(embedder) -> None:  # type: ignore[no-untyped-def]
     """The sentence that shares the claim's words and the one that states its number are
     neighbours in one passage; a neighbour about something else backs nothing."""
-    item = [Evidence(chunk_id="c1", doc_id="d1", source="spec.pdf", text=(
+    item = _chunk("spec.pdf", (
         "Elements\nGlob elements have a pattern attribute. A file whose name matches the "
         "pattern is given the element's type, subject to conflicting rules elsewhere. There is "
         "also an optional weight attribute which settles conflicts with other glob matches. The "
         "default weight value is 50, and the maximum is 100.\n\nRetention\n\nSnapshots move "
-        "to cold storage after 30 days. Logs are kept for 7 days."))]
+        "to cold storage after 30 days. Logs are kept for 7 days."))
     checker = CitationChecker(embedder)
     text, citations, _ = checker.verify("The maximum weight of a glob rule is 100 [1].", item,
                                         "What is the maximum weight of a glob rule?")

@@ -24,6 +24,13 @@ def _abstains(embedder, question: str, text: str = CHANGELOG) -> bool:  # type: 
     return AnswerPolicy(Settings().abstain_threshold).should_abstain(parsed, candidates)
 
 
+def _collection(embedder, text: str, source: str) -> tuple[SentenceScorer, list[Evidence]]:  # type: ignore[no-untyped-def]
+    """A scorer over a one-chunk collection whose words are the chunk's, and that chunk."""
+    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    scorer.doc_freq = {t: 1 for t in content_terms(text)}
+    return scorer, [Evidence(chunk_id="c1", doc_id="d1", text=text, source=source)]
+
+
 def test_evidence_that_never_states_the_questions_number_does_not_answer(embedder) -> None:  # type: ignore[no-untyped-def]
     assert not _abstains(embedder, "When was version 2.2.0 released?")
     assert _abstains(embedder, "When will version 3.0 be released?")
@@ -46,8 +53,7 @@ def test_a_name_the_collection_never_mentions_has_no_synonym(embedder) -> None: 
     nothing about BTreeMap, whose hashing function the documents never give."""
     text = ("Hash maps\n\nBy default, HashMap uses a hashing function called SipHash that can "
             "provide resistance to denial-of-service attacks. You can switch to another hasher.")
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="hash-maps.html")]
-    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    scorer, evidence = _collection(embedder, text, "hash-maps.html")
     scorer.doc_freq = {"hashmap": 1, "hash": 1, "function": 1, "default": 1, "use": 1}
     policy = AnswerPolicy(Settings().abstain_threshold)
     for question, abstains in (("Which hashing function does HashMap use by default?", False),
@@ -60,10 +66,9 @@ def test_an_option_the_collection_never_mentions_has_no_synonym(embedder) -> Non
     """"stackframe" of "--max-stackframe" is near "stack(s)" in word vectors; a sentence about
     stack profiling says nothing about an option the documents never give."""
     text = ("Massif options\n\nEach default value is in brackets.\n\n--stacks=<yes|no> "
-            "[default: no]: Specifies whether stack profiling should be done.\n\nWhat is measured:\n- The size of the stack(s).")
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="ms-manual.html")]
-    scorer = SentenceScorer(embedder, make_idf({}, 0))
-    scorer.doc_freq = {t: 1 for t in content_terms(text)}
+            "[default: no]: Specifies whether stack profiling should be done.\n\nWhat is "
+            "measured:\n- The size of the stack(s).")
+    scorer, evidence = _collection(embedder, text, "ms-manual.html")
     policy = AnswerPolicy(Settings().abstain_threshold)
     for question, abstains in (("What is the default value of --stacks?", False),
                                ("What is the default value of --max-stackframe?", True)):
@@ -77,9 +82,7 @@ def test_a_word_that_only_sets_up_the_question_need_not_be_in_the_collection(emb
     text = ("Rust Version\n\nThe rust-version field is an optional key that tells cargo what "
             "version of the Rust toolchain you support for your package.\n\nMSRV: Respected as "
             "of 1.56")
-    evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="rust-version.html")]
-    scorer = SentenceScorer(embedder, make_idf({}, 0))
-    scorer.doc_freq = {t: 1 for t in content_terms(text)}
+    scorer, evidence = _collection(embedder, text, "rust-version.html")
     parsed = parse("Since which Rust version is the rust-version field respected?")
     assert "since" not in parsed.names and not scorer.unseen_names(parsed)
     candidates = scorer.candidates(parsed, evidence)
