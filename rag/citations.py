@@ -258,8 +258,10 @@ class CitationChecker:
         # are the claim's backs it ("0 and 4 inclusive" is the verbosity line, not the block
         # size's "1 and 9 inclusive" above it), then the one that holds more of the words
         # itself, not the neighbour that shares them through it.
-        backed = {i: facts_supported(sentence, f"{title}\n{label_of(i)}\n{pieces[i]}", question)
-                  for i, (cov, _) in covered.items() if cov == best_cov}
+        def holds_facts(i: int) -> bool:
+            return facts_supported(sentence, f"{title}\n{label_of(i)}\n{pieces[i]}", question)
+
+        backed = {i: holds_facts(i) for i, (cov, _) in covered.items() if cov == best_cov}
         if not any(backed.values()):
             # The claim's words were counted over each sentence's neighbours, so its facts may
             # stand in a neighbour that holds as many of them itself, under the same label: "The
@@ -272,8 +274,7 @@ class CitationChecker:
                 for j in (i - 1, i + 1):
                     if j in covered and j not in backed and label_of(j) == label_of(i) \
                             and covered[j][1] >= covered[i][1]:
-                        backed[j] = facts_supported(
-                            sentence, f"{title}\n{label_of(j)}\n{pieces[j]}", question)
+                        backed[j] = holds_facts(j)
         best_i = max(backed, key=lambda i: (backed[i], covered[i][1], -i))
         quote = pieces[best_i]
         label = label_of(best_i)

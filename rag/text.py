@@ -254,12 +254,12 @@ def names(text: str) -> set[str]:
     """
     found = set()
     first = re.match(r"\W*([\w'’-]+)", text)
-    first_word = first.group(1) if first else ""
+    first_at = text.find(first.group(1)) if first else 0
     for match in _NAME.finditer(text):
         words = match.group(0).split()
         for i, word in enumerate(words):
             low = word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
-            if match.start() == text.find(first_word) and i == 0 and len(words) == 1 and \
+            if match.start() == first_at and i == 0 and len(words) == 1 and \
                     low.endswith(("ing", "ly", "ed")):
                 continue
             if low in _ORDINARY or len(low) < 2:
