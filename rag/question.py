@@ -18,7 +18,7 @@ from .text import (
     new_literals,
 )
 
-AnswerType = Literal["date", "number", "person", "place", "reason", "yesno", "any"]
+AnswerType = Literal["date", "occasion", "number", "person", "place", "reason", "yesno", "any"]
 _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|caused|causes|cause|so that|in order to|"
     r"thanks to|led to|reason|why|over concerns?|citing|to (protest|avoid|prevent|"
@@ -78,9 +78,12 @@ def answer_type(text: str) -> AnswerType:
     if not first:
         return "any"
     low = low[first.start():]
-    if re.match(r"when\b|(what|which) (year|date|day|month|time)\b|since when\b|how long ago\b",
-                low):
-        return "date"
+    timed = re.match(r"(?P<occasion>when do(es)?\b)|when\b|(what|which) (year|date|day|month|"
+                     r"time)\b|since when\b|how long ago\b", low)
+    if timed:
+        # A present-simple "when does the prepare script run?" asks on what occasion: a time
+        # ("every day at 02:00") or an event ("before the package is packed").
+        return "occasion" if timed.group("occasion") else "date"
     if re.match(r"how (many|much|long|old|far)\b|(what|which) (number|percentage|share|amount)\b",
                 low):
         return "number"
@@ -179,16 +182,22 @@ def parse(text: str, context: str | None = None) -> Question:
         focus=focus,
         focus_required=required,
         identifiers=identifiers(text),
+        # A hyphenated term ("the fetch-retries config") is a setting's or a command's name
+        # as much as a code span is.
         verbatim=names(text) | {word.lower() for literal in literals(text)
-                                for word in _WORD.findall(literal)},
+                                for word in _WORD.findall(literal)}
+        | {word.lower() for word in surface.values() if "-" in word.strip("-")},
     )
 
 
-def satisfies(question: Question, sentence: str) -> bool:
-    """Whether a sentence holds the kind of thing the question asks for."""
+def satisfies(question: Question, sentence: str, *, events: bool = True) -> bool:
+    """Whether a sentence holds the kind of thing the question asks for; with `events` False,
+    an occasion must be a time (`SentenceScorer.candidates` takes events only when the evidence
+    gives no time)."""
     kind = question.answer_type
-    if kind == "date":
-        return has_date(_without(sentence, question.text))
+    if kind in ("date", "occasion"):
+        return has_date(_without(sentence, question.text)) or (
+            kind == "occasion" and events and states_event(question, sentence))
     if kind == "number":
         rest = _without(sentence, question.text)
         if MONEY_QUESTION.search(question.text):
@@ -204,6 +213,13 @@ def satisfies(question: Question, sentence: str) -> bool:
         # "Vladimir Putin" is no new name when the question names Putin).
         return bool(new_names(sentence, question))
     return True
+
+
+def states_event(question: Question, sentence: str) -> bool:
+    """Whether a sentence places what an occasion question asks about by an event ("Runs BEFORE
+    the package is packed"), not counting a "when" of the question's own words."""
+    rest = _without(sentence, question.text)
+    return any(m.group(0).lower() != "when" for m in _SCENE.finditer(rest))
 
 
 def _without(sentence: str, question: str) -> str:

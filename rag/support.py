@@ -63,7 +63,13 @@ class Candidate:
         """The sentence with the subject it leaves to its heading and the block it introduces,
         when it does."""
         sentence = f"{self.sentence} {self.block}" if self.block else self.sentence
-        return f"{self.subject}: {sentence}" if self.subject else sentence
+        return self.headed(sentence) if self.subject else sentence
+
+    def headed(self, sentence: str) -> str:
+        """`sentence` after the subject it leaves to its heading."""
+        for marker in ("- ", "* ", "• "):  # a list item's marker, now inside the sentence
+            sentence = sentence.removeprefix(marker)
+        return f"{self.subject}: {sentence}"
 
 
 def _coverage(weights: dict[str, float], present: dict[str, float]) -> float:
@@ -180,7 +186,7 @@ class SentenceScorer:
                     question.answer_type == "yesno" and not sentence.rstrip().endswith("?"))
                 cand = Candidate(index, sentence, a, b, subject=subject, block=block,
                                  novel=novel, numbers_ok=numbers_ok)
-                cand.typed = satisfies(question, cand.stated)  # what the features also read
+                cand.typed = satisfies(question, cand.stated, events=False)  # features read it
                 if asked_ids and numbers_ok:
                     # "Version 2.2.0 (released ...)" is about another version than "3.0", and
                     # "Su-57" another jet than "Su-35".
@@ -193,6 +199,10 @@ class SentenceScorer:
                 exact.append(own)
         if not out:
             return out
+        if question.answer_type == "occasion" and not any(c.typed for c in out):
+            # "When does it run?": a time when the evidence gives one, else an event.
+            for cand in out:
+                cand.typed = satisfies(question, cand.stated)
         order = sorted(range(len(out)), key=lambda i: out[i].lexical + 0.05 / (1 + out[i].index),
                        reverse=True)
         head = order[:SEMANTIC_CANDIDATES]

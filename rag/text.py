@@ -173,8 +173,9 @@ def new_terms(text: str, asked: str) -> set[str]:
     return {stem(t) for t in _content_tokens(text) if not _lemma_stems(t) & asked_stems}
 
 
-_VERB_FIRST = re.compile(r"([A-Z][a-z]+s) (the|a|an|its|their|this|that|these|those|any|all|each|"
-                         r"every|whether|true|false|one|no)\b")
+# A list item's marker comes first: "- Runs BEFORE the package is packed" under "prepublishOnly".
+_VERB_FIRST = re.compile(r"(?:[-*•] )?([A-Z][a-z]+s) (?i:(the|a|an|its|their|this|that|these|those|"
+                         r"any|all|each|every|whether|true|false|one|no|before|after)\b)")
 
 
 def subjectless(sentence: str) -> bool:

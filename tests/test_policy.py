@@ -76,6 +76,21 @@ def test_an_option_the_collection_never_mentions_has_no_synonym(embedder) -> Non
         assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
 
 
+def test_a_hyphenated_setting_the_collection_never_mentions_has_no_synonym(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"the fetch-retries config" is a setting's name, written without a code span: a sentence
+    about fetching from URLs says nothing of a setting the documents never give."""
+    text = ("Config settings\n\nEach config value is listed with its default.\n\n"
+            "allow-remote\n\nDefault: \"all\"\n\nallow-remote: Limits the ability for npm to "
+            "fetch dependencies from urls.\n\nfetch-timeout\n\nfetch-timeout: The maximum "
+            "amount of time to wait for HTTP requests to complete. Default: 300000")
+    scorer, evidence = _collection(embedder, text, "config.html")
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    for question, abstains in (("What is the default value of the fetch-timeout config?", False),
+                               ("What is the default value of the fetch-retries config?", True)):
+        parsed = parse(question)
+        assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
+
+
 def test_a_word_that_only_sets_up_the_question_need_not_be_in_the_collection(embedder) -> None:  # type: ignore[no-untyped-def]
     """"Since which version ...?": a collection that never says "since" still answers it, and
     the question's capitalised "Since" is no name the answer must not restate."""
@@ -144,6 +159,18 @@ def test_a_heading_is_lent_only_to_a_sentence_that_restates_the_question(embedde
     parsed = parse("Which major change will soon be introduced to Netflix?")
     assert not any(c.subject for c in SentenceScorer(embedder, make_idf({}, 0)).candidates(
         parsed, [_doc(news)]))
+
+
+def test_a_list_item_is_read_under_its_label(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Life-cycle docs list what each script does under its name: "- Runs BEFORE the package is
+    prepared and packed" says it of prepublishOnly, the label above it, not of prepare."""
+    text = ("prepare\n\n- Runs BEFORE the package is packed, i.e. during npm publish and npm "
+            "pack\n- Runs AFTER prepublishOnly and prepack, but BEFORE postpack\n\n"
+            "prepublishOnly\n\n- Runs BEFORE the package is prepared and packed, ONLY on npm "
+            "publish.\n\nprepack\n\n- Runs BEFORE a tarball is packed.")
+    best = _best_answer(embedder, [_doc(text)], "When does the prepublishOnly script run?")
+    assert best.subject == "prepublishOnly" and "ONLY on npm publish" in best.sentence
+    assert best.stated.startswith("prepublishOnly: Runs BEFORE")
 
 
 def _doc(text: str) -> Evidence:

@@ -11,6 +11,7 @@ from rag.text import sentences
 
 @pytest.mark.parametrize(("question", "kind"), [
     ("When did the presidents agree to draft the treaty?", "date"),
+    ("When does the prepublishOnly script run?", "occasion"),
     ("How many generals were killed?", "number"),
     ("How much will the solar farm cost?", "number"),
     ("Who is the Kremlin spokesman?", "person"),
@@ -50,6 +51,12 @@ def test_typed_sentences() -> None:
     runs = parse("When do automatic backups run by default?")
     assert satisfies(runs, "The default runs a backup every day at 02:00 local time.")
     assert not satisfies(runs, "The backup costs 4.50 dollars a month.")
+    # Without a time, an occasion is an event; a definition that restates the question's own
+    # "when" names none.
+    assert satisfies(runs, "A backup runs after each upload.")
+    assert not satisfies(runs, "A backup runs after each upload.", events=False)
+    assert not satisfies(runs, "schedule: When automatic backups run, as a cron expression.")
+    assert not satisfies(when, "They agreed after a long dispute.")
 
 
 def test_an_answer_that_points_back_brings_its_antecedent() -> None:

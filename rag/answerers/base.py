@@ -79,7 +79,7 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
     if term:
         return f"{term}: {sentence}"
     if cand.subject:  # "clearImmediate(immediate): Cancels an Immediate object ..."
-        return f"{cand.subject}: {sentence}"
+        return cand.headed(sentence)
     if not _ANAPHORA.match(sentence):
         return sentence
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
