@@ -117,6 +117,8 @@ def _own_text(item: ElementTree.Element) -> str:
     """An item's text without the lists nested in it."""
     parts = [item.text or ""]
     for child in item:
+        if child.tag == "p":  # an item of two paragraphs: "... is used." and ".npmignore files"
+            parts.append(" ")
         if child.tag != "list":
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")

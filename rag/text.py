@@ -25,11 +25,13 @@ STOPWORDS = frozenset(
      "apart", "s", "t"]
 )
 # Prepositions and conjunctions that set up a question ("Since which version ...?") rather than
-# say what it asks about; a small collection may never use them.
+# say what it asks about, and the verb of "What happens if ...?", which asks for an outcome; a
+# small collection may never use them.
 FUNCTION_WORDS = frozenset(
     ["across", "along", "although", "among", "amongst", "behind", "beyond", "either", "neither",
      "hence", "however", "moreover", "onto", "since", "though", "throughout", "thus",
-     "therefore", "toward", "towards", "upon", "whereas", "whether", "within", "without"])
+     "therefore", "toward", "towards", "upon", "whereas", "whether", "within", "without",
+     "happen", "happens", "happened", "happening"])
 QUESTION_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])
 
 # A number with a point or comma is one token ("21,000", "2.2.0") for the sentence scorer,

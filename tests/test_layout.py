@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest import load_documents
-from ingest.layout import unwrap_lines
+from ingest.layout import html_blocks, unwrap_lines
 from ingest.types import Document
 from rag.text import sentences
 
@@ -39,6 +39,22 @@ def test_html_paragraphs_are_whole_whatever_the_source_line_breaks(tmp_path: Pat
     assert "tide backup ~/Documents" in said and "tide prune" in said, "code keeps its lines"
     assert "Code: 4; Meaning: Locked." in said, "a row names its columns"
     assert doc.published is None, "a copyright year is no publish date"
+
+
+def test_the_paragraphs_of_a_list_item_stay_sentences() -> None:
+    """trafilatura's XML of a long generated page writes "</p><p>" with nothing between: a list
+    item or a definition of two paragraphs must not run "is used." into ".npmignore files"."""
+    xml = ("<doc><main><head rend=\"h1\">npm-publish</head><list rend=\"ul\"><item><p>If both "
+           "files exist, then the <code>.gitignore</code> is ignored, and only the\n<code>"
+           ".npmignore</code> is used.</p><p><code>.npmignore</code> files follow the same "
+           "pattern rules as <code>.gitignore</code> files</p></item><item><p>Symbolic links are "
+           "never included in npm packages.</p></item></list><list rend=\"dl\"><item rend="
+           "\"dt-1\">tag</item><item rend=\"dd-1\"><p>Default: latest</p><p>The tag added to the "
+           "package.</p></item></list></main></doc>")
+    text = html_blocks(xml)
+    assert "and only the .npmignore is used. .npmignore files follow the same pattern" in text
+    assert "- Symbolic links are never included in npm packages." in sentences(text)
+    assert "tag: Default: latest The tag added" in text, "as if the page put a newline between"
 
 
 def test_lines_broken_by_hand_in_html_stay_apart_and_wrapped_ones_join(tmp_path: Path) -> None:

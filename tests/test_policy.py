@@ -104,6 +104,19 @@ def test_a_word_that_only_sets_up_the_question_need_not_be_in_the_collection(emb
     assert not AnswerPolicy(Settings().abstain_threshold).should_abstain(parsed, candidates)
 
 
+def test_what_happens_asks_for_an_outcome_the_collection_need_not_call_so(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"What happens if ...?" asks for an outcome; reference docs state it ("then the .gitignore
+    is ignored") and may never write "happen"."""
+    text = ("Files included in package\n\nIf there is a .gitignore or .npmignore file, then "
+            "ignored files will be excluded from the package. If both files exist, then the "
+            ".gitignore is ignored, and only the .npmignore is used.")
+    scorer, evidence = _collection(embedder, text, "npm-publish.html")
+    parsed = parse("What happens if both a .gitignore and an .npmignore file exist?")
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    best = next(c for c in scorer.candidates(parsed, evidence) if policy.qualifies(parsed, c))
+    assert "only the .npmignore is used" in best.sentence
+
+
 def test_a_sentence_is_read_under_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
     """In API reference docs the function's name is its section's heading, not in the sentence
     that answers ("On Windows, the return value is always [0, 0, 0]." under "os.loadavg()");
