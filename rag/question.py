@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -190,10 +191,12 @@ def parse(text: str, context: str | None = None) -> Question:
     )
 
 
-def satisfies(question: Question, sentence: str, *, events: bool = True) -> bool:
+def satisfies(question: Question, sentence: str, *, events: bool = True,
+              common: Collection[str] = ()) -> bool:
     """Whether a sentence holds the kind of thing the question asks for; with `events` False,
     an occasion must be a time (`SentenceScorer.candidates` takes events only when the evidence
-    gives no time)."""
+    gives no time). `common`: words the sentence's passage writes in lower case (`text.names`).
+    """
     kind = question.answer_type
     if kind in ("date", "occasion"):
         return has_date(_without(sentence, question.text)) or (
@@ -211,7 +214,7 @@ def satisfies(question: Question, sentence: str, *, events: bool = True) -> bool
     if kind in ("person", "place"):
         # A name the question does not already contain (nor part of one it does: "Vladimir" in
         # "Vladimir Putin" is no new name when the question names Putin).
-        return bool(new_names(sentence, question))
+        return bool(new_names(sentence, question, common))
     return True
 
 
@@ -230,13 +233,14 @@ def _without(sentence: str, question: str) -> str:
                     if not any(part.lower() in asked for part in re.split(r"[-/]", w) if part))
 
 
-def new_names(sentence: str, question: Question) -> set[str]:
-    """Names in a sentence that are not, and are not part of, a name the question mentions."""
+def new_names(sentence: str, question: Question, common: Collection[str] = ()) -> set[str]:
+    """Names in a sentence that are not, and are not part of, a name the question mentions
+    (`common` as for `text.names`)."""
     asked = question.names | set(question.terms) | {w.lower() for w in
                                                    re.findall(r"[\w'’-]+", question.text)}
     # Read in the whole sentence: a capitalised first word is no name when it reads like an
     # ordinary word ("Meanwhile", `text.names`).
-    in_sentence = names(sentence)
+    in_sentence = names(sentence, common)
     found: set[str] = set()
     for match in re.finditer(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*", sentence):
         phrase = names(match.group(0)) & in_sentence

@@ -20,6 +20,7 @@ from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
 from .text import (
     FUNCTION_WORDS,
+    common_words,
     content_terms,
     identifier_kinds,
     literals,
@@ -57,6 +58,8 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)  # what `ranker.FEATURES` names
     subject: str = ""  # the heading a sentence without a subject describes (`text.subjectless`)
     block: str = ""  # the short block or list a sentence ending in a colon introduces
+    # Its passage's lower-case words (`text.names`).
+    common: frozenset[str] | set[str] = field(default=frozenset(), repr=False)
 
     @property
     def stated(self) -> str:
@@ -147,6 +150,7 @@ class SentenceScorer:
             for p_id, st in zip(para_of, stems, strict=True):
                 paragraph.setdefault(p_id, set()).update(st)
             title_text = (item.title or "").strip().lower()
+            common = common_words(item.text)  # a sentence's first word among them is no name
             labels = section_labels(item.text)
             for pos, (a, b) in enumerate(spans):
                 sentence = item.text[a:b]
@@ -185,8 +189,9 @@ class SentenceScorer:
                 novel = bool(own - set(question.terms)) or (
                     question.answer_type == "yesno" and not sentence.rstrip().endswith("?"))
                 cand = Candidate(index, sentence, a, b, subject=subject, block=block,
-                                 novel=novel, numbers_ok=numbers_ok)
-                cand.typed = satisfies(question, cand.stated, events=False)  # features read it
+                                 novel=novel, numbers_ok=numbers_ok, common=common)
+                cand.typed = satisfies(question, cand.stated, events=False,  # features read it
+                                       common=common)
                 if asked_ids and numbers_ok:
                     # "Version 2.2.0 (released ...)" is about another version than "3.0", and
                     # "Su-57" another jet than "Su-35".
@@ -202,7 +207,7 @@ class SentenceScorer:
         if question.answer_type == "occasion" and not any(c.typed for c in out):
             # "When does it run?": a time when the evidence gives one, else an event.
             for cand in out:
-                cand.typed = satisfies(question, cand.stated)
+                cand.typed = satisfies(question, cand.stated, common=cand.common)
         order = sorted(range(len(out)), key=lambda i: out[i].lexical + 0.05 / (1 + out[i].index),
                        reverse=True)
         head = order[:SEMANTIC_CANDIDATES]
@@ -243,7 +248,7 @@ class SentenceScorer:
                 "count_next_to_focus": float(number_next_to_focus(cand.stated, question)),
                 "chunk_prior": 1.0 / (1 + cand.index),
                 "length": min(len(cand.sentence.split()), 60) / 60,
-                "new_name": float(bool(new_names(cand.stated, question))),
+                "new_name": float(bool(new_names(cand.stated, question, cand.common))),
             }
             cand.score = self.model.probability(cand.features)
         out.sort(key=lambda c: c.score, reverse=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 
 from ingest import definitions
 
@@ -249,11 +250,13 @@ _NOT_NAMES = frozenset(MONTH_NAMES.split("|")) | {
 _ORDINARY = _NOT_NAMES | STOPWORDS | QUESTION_WORDS | FUNCTION_WORDS
 
 
-def names(text: str) -> set[str]:
+def names(text: str, common: Collection[str] = ()) -> set[str]:
     """Capitalised words that look like names (people, places, organisations).
 
     Months and weekdays are not names, nor is a capitalised first word that is a stopword or
-    reads like an ordinary word ("Speaking", "Meanwhile") rather than a name.
+    reads like an ordinary word ("Speaking", "Meanwhile") rather than a name, or that is one of
+    `common`, the words the text's passage writes in lower case ("Like all the AES candidates,
+    ..." where it also says "like"; "Trump said" stays a name).
     """
     found = set()
     first = re.match(r"\W*([\w'’-]+)", text)
@@ -262,13 +265,32 @@ def names(text: str) -> set[str]:
         words = match.group(0).split()
         for i, word in enumerate(words):
             low = word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
-            if match.start() == first_at and i == 0 and len(words) == 1 and \
-                    low.endswith(("ing", "ly", "ed")):
+            if match.start() == first_at and i == 0 and len(words) == 1 and (
+                    low.endswith(("ing", "ly", "ed")) or low in common):
                 continue
             if low in _ORDINARY or len(low) < 2:
                 continue
             found.add(low)
     return found
+
+
+_PUNCT = ".,;:!?()[]\"'“”‘’"
+
+
+def common_words(text: str) -> set[str]:
+    """The words a passage uses as ordinary words, lower-cased, for `names`: those it writes in
+    lower case, and the dictionary words that open its sentences and are never capitalised
+    inside one ("Like all the AES candidates, ..."; "Trump said ..." beside "Donald Trump"
+    stays a name)."""
+    from lemminflect import getAllLemmas
+
+    words = text.split()
+    lower = {w.strip(_PUNCT) for w in words if w[:1].islower()}
+    inside = {w.strip(_PUNCT).lower() for prev, w in pairwise(words)
+              if w[:1].isupper() and not prev.endswith((".", "!", "?", ":"))}
+    firsts = {text[a:b].split(maxsplit=1)[0].strip(_PUNCT).lower()
+              for a, b in sentence_spans(text) if text[a:b].strip()}
+    return lower | {w for w in firsts - inside if w and getAllLemmas(w)}
 
 
 def spelled_out(acronym: str, text: str) -> bool:

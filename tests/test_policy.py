@@ -8,7 +8,7 @@ from rag.policy import AnswerPolicy, Verdict
 from rag.question import parse
 from rag.settings import Settings
 from rag.support import Candidate, SentenceScorer, make_idf
-from rag.text import content_terms
+from rag.text import common_words, content_terms
 from rag.types import Evidence
 
 CHANGELOG = ("Version 2.2.0 (released 4 March 2025)\n\n- Changed: the default zstd compression "
@@ -115,6 +115,25 @@ def test_what_happens_asks_for_an_outcome_the_collection_need_not_call_so(embedd
     policy = AnswerPolicy(Settings().abstain_threshold)
     best = next(c for c in scorer.candidates(parsed, evidence) if policy.qualifies(parsed, c))
     assert "only the .npmignore is used" in best.sentence
+
+
+def test_an_ordinary_word_opening_a_sentence_is_no_name(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who constructed ...?" wants a name: "Like" opening a sentence is a word the passage
+    never capitalises inside a sentence, so a passage without a name does not answer; while
+    "Trump" beside "Donald Trump" stays a name."""
+    scorer = SentenceScorer(embedder, make_idf({}, 0))
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    question = parse("Who constructed the winning AES design?")
+    nameless = ("AES is a block cipher for data of any kind.\n\nLike all the "
+                "AES candidates, the winning design uses a block size of 128 bits.")
+    named = nameless + (" The winning design, also known as RIJNDAEL, was constructed by Joan "
+                        "Daemen and Vincent Rijnmen.")
+    assert policy.should_abstain(question, scorer.candidates(question, [_doc(nameless)]))
+    best = _best_answer(embedder, [_doc(named)], question.text)
+    assert "Joan Daemen" in best.sentence
+    assert "like" in common_words(nameless) and "aes" not in common_words(nameless)
+    news = "President Donald Trump spoke on Monday. Trump said the talks would go on."
+    assert "trump" not in common_words(news)
 
 
 def test_a_sentence_is_read_under_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
