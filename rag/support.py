@@ -134,6 +134,7 @@ class SentenceScorer:
         weights = self.weights(question)
         asked_ids = identifier_kinds(question.text.lower())
         asked = set(question.terms)
+        asked_numbers = numbers(question.text)
         out: list[Candidate] = []
         matches: list[dict[str, float]] = []
         exact: list[set[str]] = []
@@ -186,8 +187,10 @@ class SentenceScorer:
                         0.5 if t in paragraph[para_of[pos]] else 0.3 if t in chunk else 0.0)
                 # A statement in the question's own words answers a yes/no question: what it
                 # adds is whether it holds ("There is no support for bit fields in structures").
+                # A number is news too, one digit or more ("Since version 3, npm hoists ...").
                 novel = bool(own - set(question.terms)) or (
-                    question.answer_type == "yesno" and not sentence.rstrip().endswith("?"))
+                    question.answer_type == "yesno" and not sentence.rstrip().endswith("?")) or (
+                    bool(numbers(sentence) - asked_numbers))
                 cand = Candidate(index, sentence, a, b, subject=subject, block=block,
                                  novel=novel, numbers_ok=numbers_ok, common=common)
                 cand.typed = satisfies(question, cand.stated, events=False,  # features read it

@@ -31,6 +31,16 @@ def _collection(embedder, text: str, source: str) -> tuple[SentenceScorer, list[
     return scorer, [Evidence(chunk_id="c1", doc_id="d1", text=text, source=source)]
 
 
+def _abstentions(scorer: SentenceScorer, evidence: list[Evidence],
+                 cases: tuple[tuple[str, bool], ...]) -> None:
+    """Each question abstains, or not, as its case says."""
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    for question, abstains in cases:
+        parsed = parse(question)
+        assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains, \
+            question
+
+
 def test_evidence_that_never_states_the_questions_number_does_not_answer(embedder) -> None:  # type: ignore[no-untyped-def]
     assert not _abstains(embedder, "When was version 2.2.0 released?")
     assert _abstains(embedder, "When will version 3.0 be released?")
@@ -55,11 +65,9 @@ def test_a_name_the_collection_never_mentions_has_no_synonym(embedder) -> None: 
             "provide resistance to denial-of-service attacks. You can switch to another hasher.")
     scorer, evidence = _collection(embedder, text, "hash-maps.html")
     scorer.doc_freq = {"hashmap": 1, "hash": 1, "function": 1, "default": 1, "use": 1}
-    policy = AnswerPolicy(Settings().abstain_threshold)
-    for question, abstains in (("Which hashing function does HashMap use by default?", False),
-                               ("Which hashing function does BTreeMap use by default?", True)):
-        parsed = parse(question)
-        assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
+    _abstentions(scorer, evidence, (
+        ("Which hashing function does HashMap use by default?", False),
+        ("Which hashing function does BTreeMap use by default?", True)))
 
 
 def test_an_option_the_collection_never_mentions_has_no_synonym(embedder) -> None:  # type: ignore[no-untyped-def]
@@ -69,11 +77,8 @@ def test_an_option_the_collection_never_mentions_has_no_synonym(embedder) -> Non
             "[default: no]: Specifies whether stack profiling should be done.\n\nWhat is "
             "measured:\n- The size of the stack(s).")
     scorer, evidence = _collection(embedder, text, "ms-manual.html")
-    policy = AnswerPolicy(Settings().abstain_threshold)
-    for question, abstains in (("What is the default value of --stacks?", False),
-                               ("What is the default value of --max-stackframe?", True)):
-        parsed = parse(question)
-        assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
+    _abstentions(scorer, evidence, (("What is the default value of --stacks?", False),
+                                    ("What is the default value of --max-stackframe?", True)))
 
 
 def test_a_hyphenated_setting_the_collection_never_mentions_has_no_synonym(embedder) -> None:  # type: ignore[no-untyped-def]
@@ -84,11 +89,9 @@ def test_a_hyphenated_setting_the_collection_never_mentions_has_no_synonym(embed
             "fetch dependencies from urls.\n\nfetch-timeout\n\nfetch-timeout: The maximum "
             "amount of time to wait for HTTP requests to complete. Default: 300000")
     scorer, evidence = _collection(embedder, text, "config.html")
-    policy = AnswerPolicy(Settings().abstain_threshold)
-    for question, abstains in (("What is the default value of the fetch-timeout config?", False),
-                               ("What is the default value of the fetch-retries config?", True)):
-        parsed = parse(question)
-        assert policy.should_abstain(parsed, scorer.candidates(parsed, evidence)) is abstains
+    _abstentions(scorer, evidence, (
+        ("What is the default value of the fetch-timeout config?", False),
+        ("What is the default value of the fetch-retries config?", True)))
 
 
 def test_a_word_that_only_sets_up_the_question_need_not_be_in_the_collection(embedder) -> None:  # type: ignore[no-untyped-def]
@@ -134,6 +137,16 @@ def test_an_ordinary_word_opening_a_sentence_is_no_name(embedder) -> None:  # ty
     assert "like" in common_words(nameless) and "aes" not in common_words(nameless)
     news = "President Donald Trump spoke on Monday. Trump said the talks would go on."
     assert "trump" not in common_words(news)
+
+
+def test_a_one_digit_number_is_news(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Since version 3, npm hoists dependencies by default." says nothing the question does not
+    but its number; a number of one digit is as much an answer as "21,000"."""
+    text = ("Another optimization can be made by installing dependencies at the highest level "
+            "possible (hoisting). Since version 3, npm hoists dependencies by default.")
+    best = _best_answer(embedder, [_doc(text)],
+                        "Since which version does npm hoist dependencies by default?")
+    assert best.sentence.startswith("Since version 3")
 
 
 def test_a_sentence_is_read_under_its_heading(embedder) -> None:  # type: ignore[no-untyped-def]
