@@ -195,7 +195,8 @@ def satisfies(question: Question, sentence: str, *, events: bool = True,
               common: Collection[str] = ()) -> bool:
     """Whether a sentence holds the kind of thing the question asks for; with `events` False,
     an occasion must be a time (`SentenceScorer.candidates` takes events only when the evidence
-    gives no time). `common`: words the sentence's passage writes in lower case (`text.names`).
+    gives no time). `common`: the words the sentence's passage uses as ordinary words
+    (`text.common_words`), none of them a name when it opens the sentence.
     """
     kind = question.answer_type
     if kind in ("date", "occasion"):

@@ -58,7 +58,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)  # what `ranker.FEATURES` names
     subject: str = ""  # the heading a sentence without a subject describes (`text.subjectless`)
     block: str = ""  # the short block or list a sentence ending in a colon introduces
-    # Its passage's lower-case words (`text.names`).
+    # The words its passage uses as ordinary words (`text.common_words`).
     common: frozenset[str] | set[str] = field(default=frozenset(), repr=False)
 
     @property

@@ -255,8 +255,8 @@ def names(text: str, common: Collection[str] = ()) -> set[str]:
 
     Months and weekdays are not names, nor is a capitalised first word that is a stopword or
     reads like an ordinary word ("Speaking", "Meanwhile") rather than a name, or that is one of
-    `common`, the words the text's passage writes in lower case ("Like all the AES candidates,
-    ..." where it also says "like"; "Trump said" stays a name).
+    `common`, the words the text's passage uses as ordinary words (`common_words`: "Like all
+    the AES candidates, ...").
     """
     found = set()
     first = re.match(r"\W*([\w'’-]+)", text)
