@@ -187,7 +187,7 @@ def parse(text: str, context: str | None = None) -> Question:
         # as much as a code span is.
         verbatim=names(text) | {word.lower() for literal in literals(text)
                                 for word in _WORD.findall(literal)}
-        | {word.lower() for word in surface.values() if "-" in word.strip("-")},
+        | {word for word in surface.values() if "-" in word.strip("-")},  # already lower-cased
     )
 
 
@@ -200,8 +200,8 @@ def satisfies(question: Question, sentence: str, *, events: bool = True,
     """
     kind = question.answer_type
     if kind in ("date", "occasion"):
-        return has_date(_without(sentence, question.text)) or (
-            kind == "occasion" and events and states_event(question, sentence))
+        rest = _without(sentence, question.text)
+        return has_date(rest) or (kind == "occasion" and events and _states_event(rest))
     if kind == "number":
         rest = _without(sentence, question.text)
         if MONEY_QUESTION.search(question.text):
@@ -219,10 +219,10 @@ def satisfies(question: Question, sentence: str, *, events: bool = True,
     return True
 
 
-def states_event(question: Question, sentence: str) -> bool:
-    """Whether a sentence places what an occasion question asks about by an event ("Runs BEFORE
-    the package is packed"), not counting a "when" of the question's own words."""
-    rest = _without(sentence, question.text)
+def _states_event(rest: str) -> bool:
+    """Whether a sentence, without the question's words (`_without`), places what an occasion
+    question asks about by an event ("Runs BEFORE the package is packed"), not counting a
+    "when" of the question's own words."""
     return any(m.group(0).lower() != "when" for m in _SCENE.finditer(rest))
 
 

@@ -151,7 +151,7 @@ class SentenceScorer:
             for p_id, st in zip(para_of, stems, strict=True):
                 paragraph.setdefault(p_id, set()).update(st)
             title_text = (item.title or "").strip().lower()
-            common = common_words(item.text)  # a sentence's first word among them is no name
+            common = common_words(item.text, spans)  # a first word among them is no name
             labels = section_labels(item.text)
             for pos, (a, b) in enumerate(spans):
                 sentence = item.text[a:b]

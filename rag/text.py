@@ -277,20 +277,26 @@ def names(text: str, common: Collection[str] = ()) -> set[str]:
 _PUNCT = ".,;:!?()[]\"'“”‘’"
 
 
-def common_words(text: str) -> set[str]:
+def common_words(text: str, spans: list[tuple[int, int]] | None = None) -> set[str]:
     """The words a passage uses as ordinary words, lower-cased, for `names`: those it writes in
     lower case, and the dictionary words that open its sentences and are never capitalised
     inside one ("Like all the AES candidates, ..."; "Trump said ..." beside "Donald Trump"
-    stays a name)."""
-    from lemminflect import getAllLemmas
-
+    stays a name). `spans`: the text's `sentence_spans`, when the caller has them."""
     words = text.split()
     lower = {w.strip(_PUNCT) for w in words if w[:1].islower()}
     inside = {w.strip(_PUNCT).lower() for prev, w in pairwise(words)
               if w[:1].isupper() and not prev.endswith((".", "!", "?", ":"))}
     firsts = {text[a:b].split(maxsplit=1)[0].strip(_PUNCT).lower()
-              for a, b in sentence_spans(text) if text[a:b].strip()}
-    return lower | {w for w in firsts - inside if w and getAllLemmas(w)}
+              for a, b in (sentence_spans(text) if spans is None else spans)
+              if text[a:b].strip()}
+    return lower | {w for w in firsts - inside if w and _in_dictionary(w)}
+
+
+@lru_cache(maxsize=4096)
+def _in_dictionary(word: str) -> bool:
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word))
 
 
 def spelled_out(acronym: str, text: str) -> bool:
