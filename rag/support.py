@@ -132,7 +132,7 @@ class SentenceScorer:
                    query_embedding: list[float] | None = None) -> list[Candidate]:
         """Every sentence of the evidence, best first."""
         weights = self.weights(question)
-        asked_ids = identifier_kinds(question.text.lower())
+        asked_ids = identifier_kinds(question.text)
         asked = set(question.terms)
         asked_numbers = numbers(question.text)
         out: list[Candidate] = []
@@ -188,9 +188,11 @@ class SentenceScorer:
                 # A statement in the question's own words answers a yes/no question: what it
                 # adds is whether it holds ("There is no support for bit fields in structures").
                 # A number is news too, one digit or more ("Since version 3, npm hoists ...").
-                novel = bool(own - set(question.terms)) or (
-                    question.answer_type == "yesno" and not sentence.rstrip().endswith("?")) or (
-                    bool(numbers(sentence) - asked_numbers))
+                # A question says nothing, whatever its words ("What is the location and date
+                # for the Super Bowl in 2022?" on a page of search results).
+                novel = not sentence.rstrip().rstrip("\"')]”’").endswith("?") and (
+                    bool(own - set(question.terms)) or question.answer_type == "yesno"
+                    or bool(numbers(sentence) - asked_numbers))
                 cand = Candidate(index, sentence, a, b, subject=subject, block=block,
                                  novel=novel, numbers_ok=numbers_ok, common=common)
                 cand.typed = satisfies(question, cand.stated, events=False,  # features read it
@@ -198,7 +200,7 @@ class SentenceScorer:
                 if asked_ids and numbers_ok:
                     # "Version 2.2.0 (released ...)" is about another version than "3.0", and
                     # "Su-57" another jet than "Su-35".
-                    named = identifier_kinds(cand.stated.lower())
+                    named = identifier_kinds(cand.stated)
                     cand.numbers_ok = all(named[k] & asked_ids[k]
                                           for k in named.keys() & asked_ids)
                 cand.lexical = _coverage(weights, match)

@@ -391,14 +391,46 @@ def identifier_words(text: str) -> set[str]:
     return {m.group(0).lower().rstrip(".") for m in _IDENTIFIER.finditer(text)}
 
 
+# A number the word before it names ("season 4", "Pixel 6", "exit code 2", "Windows 11"), or a
+# year before a name ("the 2021 Tour de France"): another number under the same word is another
+# season, model or year of it.
+_NUMBER_AFTER_WORD = re.compile(
+    r"\b([A-Za-z][a-z-]*[a-z]) (\d{1,4}[a-z]?)\b(?![.,:]\d|\s*(?:%|percent))(?= (\w+))?")
+_YEAR_BEFORE_NAME = re.compile(r"\b((?:19|20)\d\d) ([A-Z][\w&'-]*)")
+
+
+def _names_number(word: str, after: str | None) -> bool:
+    """Whether "<word> <number> <after>" names something by its number rather than counts."""
+    if word.lower() in STOPWORDS or word.lower() in FUNCTION_WORDS \
+            or re.fullmatch(MONTH_NAMES, word.lower()):
+        return False
+    if not after or not after.islower() or after in STOPWORDS:
+        return True
+    from lemminflect import getAllLemmas
+
+    # "4 threads", "7 daily snapshots": a plural or an adjective after the number counts.
+    lemmas = getAllLemmas(after)
+    plural = bool(lemmas.get("NOUN")) and after not in lemmas["NOUN"]
+    return not (plural or ("ADJ" in lemmas and "VERB" not in lemmas))
+
+
 def identifier_kinds(text: str) -> dict[str, set[str]]:
     """A text's identifiers by kind, their letters around the number ("Su-35" -> {"su#":
-    {"su-35"}}, a bare version "3.0" -> {"#": {"3.0"}}). Letters after the number make another
-    kind: "bzip2recover" is a program beside "bzip2", not another version of it."""
+    {"su-35"}}, a bare version "3.0" -> {"#": {"3.0"}}, "season 4" -> {"season #":
+    {"season 4"}}, "the 2021 Tour" -> {"# tour": {"2021 tour"}}). Letters after the number make
+    another kind: "bzip2recover" is a program beside "bzip2", not another version of it."""
     kinds: dict[str, set[str]] = {}
     for word in identifier_words(text):
         kind = re.sub(r"[-.]?\d[\d.x]*", "#", word)
         kinds.setdefault(kind, set()).add(word)
+    for m in _NUMBER_AFTER_WORD.finditer(text):
+        if _names_number(m.group(1), m.group(3)):
+            word = m.group(1).lower()
+            kinds.setdefault(f"{word} #", set()).add(f"{word} {m.group(2)}")
+    for m in _YEAR_BEFORE_NAME.finditer(text):
+        name = m.group(2).lower()
+        if name not in STOPWORDS and not re.fullmatch(MONTH_NAMES, name):
+            kinds.setdefault(f"# {name}", set()).add(f"{m.group(1)} {name}")
     return kinds
 
 

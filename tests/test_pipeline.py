@@ -414,6 +414,18 @@ def test_a_statement_in_the_questions_own_words_answers_a_yes_no_question(assist
     assert not novel("Which support is there for bit fields in structures?")
 
 
+def test_a_question_in_the_evidence_answers_nothing(assistant_with) -> None:  # type: ignore[no-untyped-def]
+    """A page of search results asks questions of its own ("What is the location and date for
+    the Super Bowl in 2022?"): they share the question's words and say nothing."""
+    assistant = assistant_with({"results.md": (
+        "# Search results\n\n"
+        "What is the location and date for the Super Bowl in 2022? Super Bowl 2021 took place "
+        "at Raymond James Stadium in Tampa, Florida.\n")})
+    scored = assistant.scored_evidence("Super Bowl 2021 location")
+    novel = {c.sentence.split()[0]: c.novel for c in scored.candidates}
+    assert not novel["What"] and novel["Super"]
+
+
 def test_a_program_named_after_another_is_no_other_version_of_it(assistant_with) -> None:  # type: ignore[no-untyped-def]
     """"bzip3recover" beside the question's "bzip3" is a program of its own, not a version of
     bzip3 that the question did not ask about (as "Su-57" is for "Su-35")."""
@@ -429,6 +441,29 @@ def test_a_program_named_after_another_is_no_other_version_of_it(assistant_with)
 
     assert numbers_ok("Which program recovers damaged bzip3 files?", "You can use bzip3recover")
     assert not numbers_ok("Is the Su-35 a program?", "The Su-57")
+
+
+def test_another_number_under_the_same_word_names_another_thing(assistant_with) -> None:  # type: ignore[no-untyped-def]
+    """"Season 3" is another season than the question's "season 4", "exit code 1" another code
+    than "exit code 2" and "the 2019 Tour" another race than "the 2021 Tour"; a count ("keeps 30
+    daily snapshots") is no name, and a sentence that names the asked one stands."""
+    assistant = assistant_with({"notes.md": (
+        "# Notes\n\n"
+        "Season 3 of the series premiered on November 17, 2019. The fourth season premiered on "
+        "November 15, 2020, after Season 3 and Season 4 were filmed back to back. Exit code 1 "
+        "means the command failed. Bernal won the 2019 Tour de France on Sunday. The tool keeps "
+        "30 daily snapshots.\n")})
+
+    def numbers_ok(question: str, start: str) -> bool:
+        scored = assistant.scored_evidence(question)
+        return next(c.numbers_ok for c in scored.candidates if c.sentence.startswith(start))
+
+    assert not numbers_ok("When did season 4 of the series premiere?", "Season 3 of the series")
+    assert numbers_ok("When did season 4 of the series premiere?", "The fourth season")
+    assert not numbers_ok("What does exit code 2 mean?", "Exit code 1")
+    assert not numbers_ok("Who won the 2021 Tour de France?", "Bernal won")
+    assert numbers_ok("Who won the 2019 Tour de France?", "Bernal won")
+    assert numbers_ok("Does the tool keep 7 daily snapshots?", "The tool keeps")
 
 
 def test_a_one_letter_option_is_searched_for_and_matched(assistant_with) -> None:  # type: ignore[no-untyped-def]
