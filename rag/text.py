@@ -391,18 +391,10 @@ def identifier_words(text: str) -> set[str]:
     return {m.group(0).lower().rstrip(".") for m in _IDENTIFIER.finditer(text)}
 
 
-# A number the word before it names ("season 4", "Pixel 6", "exit code 2", "Windows 11"), or a
-# year before a name ("the 2021 Tour de France"): another number under the same word is another
-# season, model or year of it.
-_NUMBER_AFTER_WORD = re.compile(
-    r"\b([A-Za-z][a-z-]*[a-z]) (\d{1,4}[a-z]?)\b(?![.,:]\d|\s*(?:%|percent))(?= (\w+))?")
-_YEAR_BEFORE_NAME = re.compile(r"\b((?:19|20)\d\d) ([A-Z][\w&'-]*)")
-
-
 def _names_number(word: str, after: str | None) -> bool:
     """Whether "<word> <number> <after>" names something by its number rather than counts."""
-    if word.lower() in STOPWORDS or word.lower() in FUNCTION_WORDS \
-            or re.fullmatch(MONTH_NAMES, word.lower()):
+    low = word.lower()
+    if low in STOPWORDS or low in FUNCTION_WORDS or low in _MONTHS:
         return False
     if not after or not after.islower() or after in STOPWORDS:
         return True
@@ -414,23 +406,45 @@ def _names_number(word: str, after: str | None) -> bool:
     return not (plural or ("ADJ" in lemmas and "VERB" not in lemmas))
 
 
+def _named_numbers(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, identifier) for each number the word before it names ("season 4", "Pixel 6",
+    "exit code 2", "Windows 11": kind "season #") and each year before a name ("the 2021 Tour
+    de France": kind "# tour"); another number under the same word is another season, model
+    or year of it."""
+    words = text.split()
+    for i, token in enumerate(words):
+        number = token.rstrip(_PUNCT)
+        digits = number[:-1] if number[-1:].islower() else number  # "Pixel 5a"
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 4):
+            continue
+        bare = number == token  # "season 4" goes on: what follows may make it a count
+        after = words[i + 1].strip(_PUNCT) if bare and i + 1 < len(words) else None
+        prev = words[i - 1] if i else ""
+        if (len(prev) > 1 and prev.isascii() and prev.replace("-", "").isalpha()
+                and prev[-1].isalpha() and prev[1:].islower() and after != "percent"
+                and _names_number(prev, after)):
+            yield f"{prev.lower()} #", f"{prev.lower()} {number}"
+        if after and bare and len(digits) == 4 and digits[:2] in ("19", "20") \
+                and after[:1].isupper():
+            name = after.lower()
+            if name not in STOPWORDS and name not in _MONTHS:
+                yield f"# {name}", f"{digits} {name}"
+
+
+_MONTHS = frozenset(MONTH_NAMES.split("|"))
+
+
 def identifier_kinds(text: str) -> dict[str, set[str]]:
     """A text's identifiers by kind, their letters around the number ("Su-35" -> {"su#":
-    {"su-35"}}, a bare version "3.0" -> {"#": {"3.0"}}, "season 4" -> {"season #":
-    {"season 4"}}, "the 2021 Tour" -> {"# tour": {"2021 tour"}}). Letters after the number make
-    another kind: "bzip2recover" is a program beside "bzip2", not another version of it."""
+    {"su-35"}}, a bare version "3.0" -> {"#": {"3.0"}}) and the numbers words name
+    (`_named_numbers`: "season 4" -> {"season #": {"season 4"}}). Letters after the number
+    make another kind: "bzip2recover" is a program beside "bzip2", not another version of it."""
     kinds: dict[str, set[str]] = {}
     for word in identifier_words(text):
         kind = re.sub(r"[-.]?\d[\d.x]*", "#", word)
         kinds.setdefault(kind, set()).add(word)
-    for m in _NUMBER_AFTER_WORD.finditer(text):
-        if _names_number(m.group(1), m.group(3)):
-            word = m.group(1).lower()
-            kinds.setdefault(f"{word} #", set()).add(f"{word} {m.group(2)}")
-    for m in _YEAR_BEFORE_NAME.finditer(text):
-        name = m.group(2).lower()
-        if name not in STOPWORDS and not re.fullmatch(MONTH_NAMES, name):
-            kinds.setdefault(f"# {name}", set()).add(f"{m.group(1)} {name}")
+    for kind, named in _named_numbers(text):
+        kinds.setdefault(kind, set()).add(named)
     return kinds
 
 
