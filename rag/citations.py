@@ -21,6 +21,7 @@ from .text import (
     STOPWORDS,
     content_terms,
     human_date,
+    identifier_kinds,
     identifier_words,
     identifiers,
     names,
@@ -127,6 +128,12 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         # And whole: "Tidewater 1.x" is not the "1" of a numbered heading "1. Encryption".
         asked = identifier_words(normalize(allowed).lower())
         if (identifier_words(sentence.lower()) & asked) - identifier_words(ctx):
+            return False
+        # Nor beside another of its kind: "Egan Bernal won the 2021 Tour de France" is not
+        # backed by "Egan Bernal won the 2019 Tour de France", whatever year the question asked.
+        kinds = identifier_kinds(normalize(source))
+        if any(not named & kinds[kind]
+               for kind, named in identifier_kinds(sentence).items() if kind in kinds):
             return False
     if not numbers(sentence) <= src_numbers | restated:
         return False
