@@ -100,6 +100,10 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
     return out
 
 
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number.isdigit() and number[:2] in ("19", "20")
+
+
 def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None,
                     foreign: Collection[str] = ()) -> bool:
     """Whether every number, name and month a sentence states appears in the source.
@@ -125,6 +129,12 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         # where the chunk gives it; amounts and years anywhere: a report restates those loosely
         # ("$11.8 million" for "more than $11 million", "this year" for 2024).
         restated -= identifiers(allowed) - numbers(ctx)
+        # A year is restated loosely too, but not into a chunk about other years: "Kerber won
+        # Wimbledon in 2019" from a report of her 2018 title, dated 2018. A chunk that gives no
+        # year at all may be of any.
+        ctx_years = {n for n in numbers(ctx) if _is_year(n)}
+        if ctx_years:
+            restated -= {n for n in restated if _is_year(n)} - ctx_years
         # And whole: "Tidewater 1.x" is not the "1" of a numbered heading "1. Encryption".
         asked = identifier_words(normalize(allowed).lower())
         if (identifier_words(sentence.lower()) & asked) - identifier_words(ctx):

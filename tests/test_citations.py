@@ -427,3 +427,18 @@ def test_a_claims_facts_may_stand_in_the_next_sentence_of_its_passage(embedder) 
     wrong, _, flagged = checker.verify("Snapshots move to cold storage after 7 days [1].",
                                        item, "When do snapshots move?")
     assert wrong == "" and flagged
+
+
+def test_a_claim_is_not_backed_by_another_of_its_kind(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Egan Bernal won the 2021 Tour de France" restates the question's year around what the
+    source says of the 2019 race: misbound, as "Season 4" would be against "Season 3"."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="results.txt", title="Cycling",
+                     text="Egan Bernal officially won the 2019 Tour de France on Sunday. Tadej "
+                          "Pogacar finished the 2021 race in yellow.")]
+    checker = CitationChecker(embedder)
+    review = checker.review("Egan Bernal won the 2021 Tour de France [1].", item,
+                            "Who won the 2021 Tour de France?")
+    assert review.text == "" and review.misbound == review.flagged
+    text, _, _ = checker.verify("Egan Bernal won the 2019 Tour de France [1].", item,
+                                "Who won the 2019 Tour de France?")
+    assert "Egan Bernal" in text
