@@ -442,3 +442,21 @@ def test_a_claim_is_not_backed_by_another_of_its_kind(embedder) -> None:  # type
     text, _, _ = checker.verify("Egan Bernal won the 2019 Tour de France [1].", item,
                                 "Who won the 2019 Tour de France?")
     assert "Egan Bernal" in text
+
+
+def test_the_questions_year_is_not_restated_into_a_report_of_other_years(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Kerber won Wimbledon in 2019" lends the question's year to a report of her 2018 title;
+    a chunk that gives no year may be of any, and one that gives the year backs it."""
+    def chunk(text: str) -> list[Evidence]:
+        return [Evidence(chunk_id="c1", doc_id="d1", source="tennis.txt", text=text)]
+
+    checker = CitationChecker(embedder)
+    question = "Who won the women's singles Wimbledon in 2019?"
+    claim = "Angelique Kerber won the women's singles Wimbledon in 2019 [1]."
+    review = checker.review(claim, chunk(
+        "Angelique Kerber has won the 2018 Wimbledon women's singles title, beating Serena "
+        "Williams in the final."), question)
+    assert review.text == "" and review.misbound == review.flagged
+    assert checker.review(claim, chunk(
+        "Angelique Kerber has won the Wimbledon women's singles title, beating Serena Williams "
+        "in the final."), question).text
