@@ -406,3 +406,34 @@ def test_a_machine_corpus_takes_single_pages_and_a_gzipped_manual(tmp_path: Path
         machine_corpus_dir("gone", tmp_path / "cache")
     unix = load_items(DATASETS / "unixdoc.jsonl")
     assert {i.split for i in unix} == {"heldout"} and len(unix) >= 30
+
+
+def test_the_rgb_set_is_built_from_the_shared_passages(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct passage is one document (a passage two questions share is written once);
+    a date's spellings are its aliases; without the shared file, the error says where to put
+    it."""
+    shared = tmp_path / "shared"
+    (shared / "benchmarks" / "rgb").mkdir(parents=True)
+    rows = [
+        {"id": 0, "query": "Who acquired Instagram?", "answer": "Facebook",
+         "positive": ["Facebook acquired Instagram in 2012.", "Instagram\u00a0was bought by Facebook."],
+         "negative": ["Instagram is a photo app."], "positive_wrong": ["Apple acquired it."]},
+        {"id": 1, "query": "When was GPT-3 released?", "answer": [["June 2020", "Jun 2020"]],
+         "positive": ["GPT-3 was released in June 2020."],
+         "negative": ["Instagram is a photo app."], "positive_wrong": ["In June 2010."]},
+    ]
+    (shared / "benchmarks" / "rgb" / "en_fact.json").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows))
+    monkeypatch.setenv("RAG_SHARED_DIR", str(shared))
+    data = load_dataset("rgb", cache=tmp_path / "cache")
+    assert sorted(p.name for p in data.corpus.iterdir()) == [
+        "q000-neg0.txt", "q000-pos0.txt", "q000-pos1.txt", "q001-pos0.txt"]
+    assert (data.corpus / "q000-pos1.txt").read_text() == "Instagram was bought by Facebook.\n"
+    first, second = data.items
+    assert (first.type, first.answers, first.sources) == (
+        "factoid", ["Facebook"], ["q000-pos0.txt", "q000-pos1.txt"])
+    assert (second.id, second.type, second.answers) == ("rgb-001", "date", ["June 2020", "Jun 2020"])
+    monkeypatch.setenv("RAG_SHARED_DIR", str(tmp_path / "absent"))
+    with pytest.raises(DatasetError, match="RAG_SHARED_DIR"):
+        load_dataset("rgb", cache=tmp_path / "other")
