@@ -414,6 +414,12 @@ def test_a_statement_in_the_questions_own_words_answers_a_yes_no_question(assist
     assert not novel("Which support is there for bit fields in structures?")
 
 
+def _sentence(assistant, question: str, start: str):  # type: ignore[no-untyped-def]
+    """The scored evidence sentence for a question that starts with `start`."""
+    scored = assistant.scored_evidence(question)
+    return next(c for c in scored.candidates if c.sentence.startswith(start))
+
+
 def test_a_question_in_the_evidence_answers_nothing(assistant_with) -> None:  # type: ignore[no-untyped-def]
     """A page of search results asks questions of its own ("What is the location and date for
     the Super Bowl in 2022?"): they share the question's words and say nothing."""
@@ -421,9 +427,8 @@ def test_a_question_in_the_evidence_answers_nothing(assistant_with) -> None:  # 
         "# Search results\n\n"
         "What is the location and date for the Super Bowl in 2022? Super Bowl 2021 took place "
         "at Raymond James Stadium in Tampa, Florida.\n")})
-    scored = assistant.scored_evidence("Super Bowl 2021 location")
-    novel = {c.sentence.split()[0]: c.novel for c in scored.candidates}
-    assert not novel["What"] and novel["Super"]
+    assert not _sentence(assistant, "Super Bowl 2021 location", "What is").novel
+    assert _sentence(assistant, "Super Bowl 2021 location", "Super Bowl 2021").novel
 
 
 def test_a_program_named_after_another_is_no_other_version_of_it(assistant_with) -> None:  # type: ignore[no-untyped-def]
@@ -435,12 +440,9 @@ def test_a_program_named_after_another_is_no_other_version_of_it(assistant_with)
         "decompressed version of a file is identical to the original. You can use bzip3recover "
         "to try to recover data from damaged files. The Su-57 is a jet of its own.\n")})
 
-    def numbers_ok(question: str, start: str) -> bool:
-        scored = assistant.scored_evidence(question)
-        return next(c.numbers_ok for c in scored.candidates if c.sentence.startswith(start))
-
-    assert numbers_ok("Which program recovers damaged bzip3 files?", "You can use bzip3recover")
-    assert not numbers_ok("Is the Su-35 a program?", "The Su-57")
+    recovers = "Which program recovers damaged bzip3 files?"
+    assert _sentence(assistant, recovers, "You can use bzip3recover").numbers_ok
+    assert not _sentence(assistant, "Is the Su-35 a program?", "The Su-57").numbers_ok
 
 
 def test_another_number_under_the_same_word_names_another_thing(assistant_with) -> None:  # type: ignore[no-untyped-def]
@@ -454,16 +456,14 @@ def test_another_number_under_the_same_word_names_another_thing(assistant_with) 
         "means the command failed. Bernal won the 2019 Tour de France on Sunday. The tool keeps "
         "30 daily snapshots.\n")})
 
-    def numbers_ok(question: str, start: str) -> bool:
-        scored = assistant.scored_evidence(question)
-        return next(c.numbers_ok for c in scored.candidates if c.sentence.startswith(start))
-
-    assert not numbers_ok("When did season 4 of the series premiere?", "Season 3 of the series")
-    assert numbers_ok("When did season 4 of the series premiere?", "The fourth season")
-    assert not numbers_ok("What does exit code 2 mean?", "Exit code 1")
-    assert not numbers_ok("Who won the 2021 Tour de France?", "Bernal won")
-    assert numbers_ok("Who won the 2019 Tour de France?", "Bernal won")
-    assert numbers_ok("Does the tool keep 7 daily snapshots?", "The tool keeps")
+    season = "When did season 4 of the series premiere?"
+    assert not _sentence(assistant, season, "Season 3 of the series").numbers_ok
+    assert _sentence(assistant, season, "The fourth season").numbers_ok
+    assert not _sentence(assistant, "What does exit code 2 mean?", "Exit code 1").numbers_ok
+    assert not _sentence(assistant, "Who won the 2021 Tour de France?", "Bernal won").numbers_ok
+    assert _sentence(assistant, "Who won the 2019 Tour de France?", "Bernal won").numbers_ok
+    keeps = "Does the tool keep 7 daily snapshots?"
+    assert _sentence(assistant, keeps, "The tool keeps").numbers_ok
 
 
 def test_a_one_letter_option_is_searched_for_and_matched(assistant_with) -> None:  # type: ignore[no-untyped-def]
