@@ -100,6 +100,9 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
     return out
 
 
+_RELATIVE = ("the", "this", "last", "next", "that", "previous", "following")
+
+
 def _is_year(number: str) -> bool:
     return len(number) == 4 and number.isdigit() and number[:2] in ("19", "20")
 
@@ -131,9 +134,9 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         restated -= identifiers(allowed) - numbers(ctx)
         # A year is restated loosely too, but not into a chunk about other years: "Kerber won
         # Wimbledon in 2019" from a report of her 2018 title, dated 2018. A chunk that gives no
-        # year at all may be of any.
+        # year, or one it names by its place ("at the start of the year"), may be of any.
         ctx_years = {n for n in numbers(ctx) if _is_year(n)}
-        if ctx_years:
+        if ctx_years and not any(f"{w} year" in ctx for w in _RELATIVE):
             restated -= {n for n in restated if _is_year(n)} - ctx_years
         # And whole: "Tidewater 1.x" is not the "1" of a numbered heading "1. Encryption".
         asked = identifier_words(normalize(allowed).lower())
