@@ -446,7 +446,7 @@ def test_a_claim_is_not_backed_by_another_of_its_kind(embedder) -> None:  # type
 
 def test_the_questions_year_is_not_restated_into_a_report_of_other_years(embedder) -> None:  # type: ignore[no-untyped-def]
     """"Kerber won Wimbledon in 2019" lends the question's year to a report of her 2018 title;
-    a chunk that gives no year may be of any, and one that gives the year backs it."""
+    a chunk that gives no year, or names one by its place ("the year"), may be of any."""
     def chunk(text: str) -> list[Evidence]:
         return [Evidence(chunk_id="c1", doc_id="d1", source="tennis.txt", text=text)]
 
@@ -460,3 +460,7 @@ def test_the_questions_year_is_not_restated_into_a_report_of_other_years(embedde
     assert checker.review(claim, chunk(
         "Angelique Kerber has won the Wimbledon women's singles title, beating Serena Williams "
         "in the final."), question).text
+    # A report that names the year by its place may be of the question's year.
+    assert checker.review(claim, chunk(
+        "Angelique Kerber, the 2018 champion, has won the Wimbledon women's singles title again "
+        "at the start of the year's grass season."), question).text
