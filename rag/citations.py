@@ -24,6 +24,7 @@ from .text import (
     identifier_kinds,
     identifier_words,
     identifiers,
+    is_year,
     names,
     new_literals,
     new_terms,
@@ -100,11 +101,8 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
     return out
 
 
-_RELATIVE = ("the", "this", "last", "next", "that", "previous", "following")
-
-
-def _is_year(number: str) -> bool:
-    return len(number) == 4 and number.isdigit() and number[:2] in ("19", "20")
+# "at the start of the year", "this year": a year named by its place, not its number.
+_RELATIVE_YEAR = ("the", "this", "last", "next", "that", "previous", "following")
 
 
 def facts_supported(sentence: str, source: str, allowed: str = "", context: str | None = None,
@@ -135,9 +133,9 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
         # A year is restated loosely too, but not into a chunk about other years: "Kerber won
         # Wimbledon in 2019" from a report of her 2018 title, dated 2018. A chunk that gives no
         # year, or one it names by its place ("at the start of the year"), may be of any.
-        ctx_years = {n for n in numbers(ctx) if _is_year(n)}
-        if ctx_years and not any(f"{w} year" in ctx for w in _RELATIVE):
-            restated -= {n for n in restated if _is_year(n)} - ctx_years
+        ctx_years = {n for n in numbers(ctx) if is_year(n)}
+        if ctx_years and not any(f"{w} year" in ctx for w in _RELATIVE_YEAR):
+            restated -= {n for n in restated if is_year(n)} - ctx_years
         # And whole: "Tidewater 1.x" is not the "1" of a numbered heading "1. Encryption".
         asked = identifier_words(normalize(allowed).lower())
         if (identifier_words(sentence.lower()) & asked) - identifier_words(ctx):

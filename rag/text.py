@@ -424,14 +424,18 @@ def _named_numbers(text: str) -> Iterator[tuple[str, str]]:
                 and prev[-1].isalpha() and prev[1:].islower() and after != "percent"
                 and _names_number(prev, after)):
             yield f"{prev.lower()} #", f"{prev.lower()} {number}"
-        if after and bare and len(digits) == 4 and digits[:2] in ("19", "20") \
-                and after[:1].isupper():
+        if after and bare and is_year(digits) and after[:1].isupper():
             name = after.lower()
             if name not in STOPWORDS and name not in _MONTHS:
                 yield f"# {name}", f"{digits} {name}"
 
 
 _MONTHS = frozenset(MONTH_NAMES.split("|"))
+
+
+def is_year(number: str) -> bool:
+    """Whether a number as written is a year of the last or this century ("2021")."""
+    return len(number) == 4 and number.isdigit() and number[:2] in ("19", "20")
 
 
 def identifier_kinds(text: str) -> dict[str, set[str]]:
