@@ -391,6 +391,7 @@ def identifier_words(text: str) -> set[str]:
     return {m.group(0).lower().rstrip(".") for m in _IDENTIFIER.finditer(text)}
 
 
+@lru_cache(maxsize=4096)
 def _names_number(word: str, after: str | None) -> bool:
     """Whether "<word> <number> <after>" names something by its number rather than counts."""
     low = word.lower()
