@@ -274,7 +274,7 @@ def names(text: str, common: Collection[str] = ()) -> set[str]:
     return found
 
 
-_PUNCT = ".,;:!?()[]\"'“”‘’"
+PUNCT = ".,;:!?()[]\"'“”‘’"
 
 
 def common_words(text: str, spans: list[tuple[int, int]] | None = None) -> set[str]:
@@ -283,17 +283,18 @@ def common_words(text: str, spans: list[tuple[int, int]] | None = None) -> set[s
     inside one ("Like all the AES candidates, ..."; "Trump said ..." beside "Donald Trump"
     stays a name). `spans`: the text's `sentence_spans`, when the caller has them."""
     words = text.split()
-    lower = {w.strip(_PUNCT) for w in words if w[:1].islower()}
-    inside = {w.strip(_PUNCT).lower() for prev, w in pairwise(words)
+    lower = {w.strip(PUNCT) for w in words if w[:1].islower()}
+    inside = {w.strip(PUNCT).lower() for prev, w in pairwise(words)
               if w[:1].isupper() and not prev.endswith((".", "!", "?", ":"))}
-    firsts = {text[a:b].split(maxsplit=1)[0].strip(_PUNCT).lower()
+    firsts = {text[a:b].split(maxsplit=1)[0].strip(PUNCT).lower()
               for a, b in (sentence_spans(text) if spans is None else spans)
               if text[a:b].strip()}
-    return lower | {w for w in firsts - inside if w and _in_dictionary(w)}
+    return lower | {w for w in firsts - inside if w and in_dictionary(w)}
 
 
 @lru_cache(maxsize=4096)
-def _in_dictionary(word: str) -> bool:
+def in_dictionary(word: str) -> bool:
+    """Whether a word is an English word lemminflect knows ("gzip" and "tzdata" are not)."""
     from lemminflect import getAllLemmas
 
     return bool(getAllLemmas(word))
@@ -414,12 +415,12 @@ def _named_numbers(text: str) -> Iterator[tuple[str, str]]:
     or year of it."""
     words = text.split()
     for i, token in enumerate(words):
-        number = token.rstrip(_PUNCT)
+        number = token.rstrip(PUNCT)
         digits = number[:-1] if number[-1:].islower() else number  # "Pixel 5a"
         if not (digits.isascii() and digits.isdigit() and len(digits) <= 4):
             continue
         bare = number == token  # "season 4" goes on: what follows may make it a count
-        after = words[i + 1].strip(_PUNCT) if bare and i + 1 < len(words) else None
+        after = words[i + 1].strip(PUNCT) if bare and i + 1 < len(words) else None
         prev = words[i - 1] if i else ""
         if (len(prev) > 1 and prev.isascii() and prev.replace("-", "").isalpha()
                 and prev[-1].isalpha() and prev[1:].islower() and after != "percent"

@@ -86,6 +86,37 @@ def test_an_answer_that_points_back_brings_its_antecedent() -> None:
         assert shown.startswith("missing_docs: ") and shown.endswith(sentence)
 
 
+def test_a_sentence_that_describes_the_answer_brings_the_one_naming_it() -> None:
+    from rag.answerers.base import in_context
+    from rag.question import parse
+    from rag.support import Candidate
+    from rag.types import Evidence
+
+    text = ("Adele is returning to Las Vegas.\n\nAfter postponing her residency, the singer "
+            "announced Monday that she has rescheduled her shows.\n\nLONDON, England CNN —"
+            "\n\nThe singer will play twelve nights.\n\nTide 2.0 dropped Brotli. Use the first-party zstd "
+            "option.")
+    evidence = [Evidence(chunk_id="c", doc_id="d", text=text, source="news.txt")]
+
+    def shown(sentence: str, question: str) -> str:
+        start = text.index(sentence)
+        cand = Candidate(0, sentence, start, start + len(sentence))
+        return in_context(cand, evidence, parse(question))
+
+    described = "After postponing her residency, the singer announced Monday that she has " \
+                "rescheduled her shows."
+    assert shown(described, "Which singer will launch a Las Vegas residency?") == (
+        f"Adele is returning to Las Vegas. {described}"), "across the paragraph break"
+    assert shown(described, "When will the residency start?") == described, (
+        "only for a question asking which singer")
+    after_dateline = "The singer will play twelve nights."
+    assert shown(after_dateline, "Which singer will play?") == after_dateline, (
+        "a dateline names no one")
+    named = "Use the first-party zstd option."
+    assert shown(named, "Which option is recommended?") == named, (
+        "a word no dictionary knows names the option itself")
+
+
 def test_a_sentence_continuing_a_definition_names_the_term() -> None:
     from rag.answerers.base import in_context
     from rag.support import Candidate

@@ -9,9 +9,9 @@ from typing import Protocol
 
 from ingest import definition_term, introduced_block, section_label
 
-from ..question import Question
+from ..question import Question, new_names
 from ..support import Candidate
-from ..text import human_date, sentence_spans
+from ..text import PUNCT, human_date, in_dictionary, names, sentence_spans
 from ..types import Evidence
 
 __all__ = ["Answerer", "Request", "human_date", "in_context"]
@@ -62,14 +62,17 @@ _ANAPHORA = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|he|sh
                        r"such|both|there)\b", re.IGNORECASE)
 
 
-def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
+def in_context(cand: Candidate, evidence: list[Evidence], question: Question | None = None) -> str:
     """A sentence with what it points back to, for showing it alone: the sentence before it in
     its paragraph ("It reports unknown options ..." needs "After editing, run tide config
     check."), and when that still points back, its section's label ("missing_docs: This lint is
     allowed by default. It detects items missing documentation."). A sentence that goes on
     defining a term is shown with the term ("parallel_uploads: The default is 4."), one that
     leaves its subject to its heading with the heading ("clearImmediate(immediate): Cancels an
-    Immediate object."), and one that ends in a colon with the short block it introduces."""
+    Immediate object."), and one that ends in a colon with the short block it introduces.
+    Given the `question`, a sentence that speaks of what it asks for only by description ("the
+    singer announced Monday ..." for "Which singer ...?") comes after the sentence before it
+    that names it ("Adele is returning to Las Vegas.")."""
     sentence = cand.sentence.strip()
     text = evidence[cand.index].text
     block = introduced_block(text, cand.end)
@@ -81,7 +84,8 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
     if cand.subject:  # "clearImmediate(immediate): Cancels an Immediate object ..."
         return cand.headed(sentence)
     if not _ANAPHORA.match(sentence):
-        return sentence
+        named = _antecedent(cand, text, question) if question else None
+        return f"{named} {sentence}" if named else sentence
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
     # A pronoun points back within its paragraph.
     if before and "\n\n" not in text[before[-1][1]:cand.start]:
@@ -94,3 +98,45 @@ def in_context(cand: Candidate, evidence: list[Evidence]) -> str:
         if label:
             sentence = f"{label}: {sentence}"
     return sentence
+
+
+def _antecedent(cand: Candidate, text: str, question: Question) -> str | None:
+    """The sentence before `cand` in its section when `cand` speaks of the kind of thing the
+    question asks for by a definite description ("the singer", "the country's most populous
+    island") and that sentence names something `cand` does not: what the description refers to.
+    """
+    if (not question.focus or question.focus_required
+            or question.answer_type not in ("any", "person", "place")
+            or not _describes(cand.sentence, question.focus)):
+        return None
+    before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
+    if not before:
+        return None
+    a, b = before[-1]
+    previous = text[a:b].strip()
+    if (not previous.rstrip("\"'”’)").endswith((".", "!", "?")) or len(previous) < 12
+            or section_label(text, a) != section_label(text, cand.start)):
+        # Only a whole sentence of the same section: a dateline ("Colombo, Sri Lanka CNN —"),
+        # a heading or a label introduces, it does not name what the next sentence describes.
+        return None
+    return previous if new_names(previous, question) - names(cand.sentence) else None
+
+
+def _describes(sentence: str, focus: str) -> bool:
+    """Whether a sentence holds "the" + up to four plain words + the focus noun ("the wildly
+    popular South Korean show", "the country's"): a thing of that kind, referred to, not named.
+    A lower-case word no dictionary knows names it ("the gzip compression option"), and so does
+    "X as the pattern"."""
+    words = sentence.split()
+    for i, word in enumerate(words):
+        low = word.lower().strip(PUNCT).removesuffix("'s").removesuffix("’s")
+        if low not in (focus, f"{focus}s", f"{focus}es"):
+            continue
+        for at in range(i - 1, max(i - 6, -1), -1):
+            before = words[at]
+            if before.lower() == "the":
+                return at == 0 or words[at - 1].lower() != "as"
+            parts = before.split("-")
+            if not all(p.isalpha() and (p[0].isupper() or in_dictionary(p)) for p in parts):
+                break
+    return False

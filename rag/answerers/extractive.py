@@ -59,7 +59,7 @@ def _continuation(best: Candidate, request: Request) -> Candidate | None:
     # that is itself a heading is continued by its section's first line.)
     if section_label(text, follow.end + 2) != section_label(text, follow.start):
         return None
-    if follow.sentence.strip() in in_context(best, request.evidence):
+    if follow.sentence.strip() in in_context(best, request.evidence, request.question):
         return None  # already shown with it (the block a colon introduces)
     entry = _entry(text, best)
     if entry and _entry(text, follow) not in (None, entry):
@@ -133,14 +133,16 @@ def _newest_first(chosen: list[Candidate], evidence: list[Evidence]) -> list[Can
     return sorted(chosen, key=lambda c: effective_date(evidence[c.index]) or "", reverse=True)
 
 
-def compose(chosen: list[Candidate], evidence: list[Evidence]) -> str:
-    """Join chosen sentences with their markers; dated when their reports' dates differ."""
+def compose(chosen: list[Candidate], evidence: list[Evidence],
+            question: Question | None = None) -> str:
+    """Join chosen sentences with their markers, each shown with what it refers to
+    (`in_context`); dated when their reports' dates differ."""
     dates = {effective_date(evidence[c.index]) for c in chosen}
     dated = len(chosen) > 1 and len(dates - {None}) >= 1 and len(dates) > 1
     parts = []
     for pos, cand in enumerate(chosen):
         follows = pos > 0 and _follows(chosen[pos - 1], cand, evidence)
-        text = cand.sentence.strip() if follows else in_context(cand, evidence)
+        text = cand.sentence.strip() if follows else in_context(cand, evidence, question)
         body, end = split_end(text)
         marker = f"[{cand.index + 1}]"
         if dated and not follows:
@@ -174,7 +176,7 @@ class ExtractiveAnswerer:
         return None  # no model to judge with; its answers are the sources' own sentences
 
     def answer(self, request: Request) -> str:
-        return compose(select(request), request.evidence)
+        return compose(select(request), request.evidence, request.question)
 
     def stream(self, request: Request) -> Iterator[str]:
         yield self.answer(request)

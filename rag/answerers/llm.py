@@ -68,7 +68,7 @@ def build_messages(request: Request, sentences: int = PROMPT_SENTENCES) -> list[
             when = human_date(item.published)
             label = f"{item.title or item.source}" + (f", {when}" if when else "")
             line += f"({label}) "
-        lines.append(line + in_context(cand, request.evidence))
+        lines.append(line + in_context(cand, request.evidence, request.question))
         if len(shown) >= sentences:
             break
     sources = "\n".join(lines)
