@@ -7,7 +7,7 @@ from rag.answerers import Request
 from rag.answerers.extractive import ExtractiveAnswerer
 from rag.question import parse
 from rag.support import Candidate
-from rag.text import sentence_spans
+from rag.text import common_words, sentence_spans
 from rag.types import Evidence
 
 TEXT = ("Snapshots\n\nEvery snapshot has two kinds of index. Tidewater calls them flat and tree. "
@@ -17,11 +17,12 @@ TEXT = ("Snapshots\n\nEvery snapshot has two kinds of index. Tidewater calls the
 
 def _answer(scores: dict[str, float], text: str = TEXT) -> str:
     evidence = [Evidence(chunk_id="c1", doc_id="d1", text=text, source="snapshots.md")]
+    common = common_words(text)  # as `SentenceScorer` reads the passage
     cands = []
     for a, b in sentence_spans(text):
         sentence = text[a:b]
         score = next((s for key, s in scores.items() if sentence.startswith(key)), 0.01)
-        cands.append(Candidate(0, sentence, a, b, score=score, qualified=True))
+        cands.append(Candidate(0, sentence, a, b, score=score, qualified=True, common=common))
     cands.sort(key=lambda c: c.score, reverse=True)
     request = Request(parse("Which kinds of index does a snapshot have?"), evidence, cands)
     return ExtractiveAnswerer().answer(request)
@@ -62,3 +63,27 @@ def test_a_mark_that_is_a_token_is_kept_and_ends_no_sentence() -> None:
     assert answer == "In the 2024 edition, the fallback type is now ! (not unit) [1]."
     answer = _answer({"In the 2024": 0.40}, text.replace(" (not unit)", ""))
     assert answer == "In the 2024 edition, the fallback type is now ! [1]."
+
+
+def test_a_name_the_best_sentences_agree_on_comes_first() -> None:
+    """For a question asking which one, the sentence whose name other top sentences repeat
+    overtakes a slightly better scored one that names others; the scores stay as they were."""
+    sentences = [("Tampa Bay coach Jon Cooper praised his players after the final.", 0.40),
+                 ("The Colorado Avalanche won the Stanley Cup on Sunday.", 0.35),
+                 ("Fans of the Colorado Avalanche filled the streets of Denver.", 0.20),
+                 ("The Avalanche had not won the trophy since 2001.", 0.15)]
+    evidence = [Evidence(chunk_id=f"c{i}", doc_id=f"d{i}", text=s, source=f"{i}.txt")
+                for i, (s, _) in enumerate(sentences)]
+
+    def answer(question: str, qualified: tuple[bool, ...] = (True, True, True, False)) -> str:
+        cands = [Candidate(i, s, 0, len(s), score=score, qualified=ok)
+                 for i, ((s, score), ok) in enumerate(zip(sentences, qualified, strict=True))]
+        return ExtractiveAnswerer().answer(Request(parse(question), evidence, cands))
+
+    assert answer("Which team won the 2022 Stanley Cup?") == (
+        "The Colorado Avalanche won the Stanley Cup on Sunday [2].")
+    assert answer("Who won the 2022 Stanley Cup?").startswith("The Colorado Avalanche")
+    assert answer("When was the 2022 Stanley Cup final played?").startswith("Tampa Bay"), (
+        "only a question asking for a name")
+    assert answer("Which team won the 2022 Stanley Cup?", (True, False, False, False)).startswith(
+        "Tampa Bay"), "one that may not stand alone does not overtake one that may"
