@@ -22,6 +22,7 @@ from .text import (
     FUNCTION_WORDS,
     common_words,
     content_terms,
+    final_mark,
     identifier_kinds,
     literals,
     numbers,
@@ -190,7 +191,7 @@ class SentenceScorer:
                 # A number is news too, one digit or more ("Since version 3, npm hoists ...").
                 # A question says nothing, whatever its words ("What is the location and date
                 # for the Super Bowl in 2022?" on a page of search results).
-                novel = not sentence.rstrip().rstrip("\"')]”’").endswith("?") and (
+                novel = final_mark(sentence) != "?" and (
                     bool(own - set(question.terms)) or question.answer_type == "yesno"
                     or bool(numbers(sentence) - asked_numbers))
                 cand = Candidate(index, sentence, a, b, subject=subject, block=block,

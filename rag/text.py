@@ -122,6 +122,16 @@ def split_end(sentence: str) -> tuple[str, str]:
     return body.rstrip(), marks[-1] if marks else "."
 
 
+CLOSERS = "\"')]”’"  # closing quotes and brackets, which may follow a sentence's final mark
+
+
+def final_mark(sentence: str) -> str:
+    """The ".", "!" or "?" a sentence ends with, read behind closing quotes and brackets; ""
+    when it ends with none (a heading, a dateline: "Colombo, Sri Lanka CNN —")."""
+    end = sentence.rstrip().rstrip(CLOSERS)[-1:]
+    return end if end in (".", "!", "?") else ""
+
+
 def sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 

@@ -11,7 +11,7 @@ from ingest import definition_term, introduced_block, section_label
 
 from ..question import Question, new_names
 from ..support import Candidate
-from ..text import PUNCT, human_date, in_dictionary, names, sentence_spans
+from ..text import PUNCT, final_mark, human_date, in_dictionary, names, sentence_spans
 from ..types import Evidence
 
 __all__ = ["Answerer", "Request", "human_date", "in_context"]
@@ -114,7 +114,7 @@ def _antecedent(cand: Candidate, text: str, question: Question) -> str | None:
         return None
     a, b = before[-1]
     previous = text[a:b].strip()
-    if (not previous.rstrip("\"'”’)").endswith((".", "!", "?")) or len(previous) < 12
+    if (not final_mark(previous) or len(previous) < 12
             or section_label(text, a) != section_label(text, cand.start)):
         # Only a whole sentence of the same section: a dateline ("Colombo, Sri Lanka CNN —"),
         # a heading or a label introduces, it does not name what the next sentence describes.
