@@ -17,6 +17,7 @@ from .text import (
     literals,
     names,
     new_literals,
+    sentence_spans,
 )
 
 AnswerType = Literal["date", "occasion", "number", "person", "place", "reason", "yesno", "any"]
@@ -54,6 +55,10 @@ class Question:
     # Words no synonym stands for, lower-cased as written: the names, and the words of code,
     # options, paths and quoted values ("--max-stackframe", "json.load()").
     verbatim: set[str] = field(default_factory=set)
+    # The sentence that asks, when others before it set the scene ("A no-hitter was thrown this
+    # week for just the second time in World Series history. Which two teams are competing?");
+    # the whole question otherwise.
+    ask: str = ""
 
 
 MONEY_QUESTION = re.compile(
@@ -183,12 +188,24 @@ def parse(text: str, context: str | None = None) -> Question:
         focus=focus,
         focus_required=required,
         identifiers=identifiers(text),
+        ask=asking_sentence(core),
         # A hyphenated term ("the fetch-retries config") is a setting's or a command's name
         # as much as a code span is.
         verbatim=names(text) | {word.lower() for literal in literals(text)
                                 for word in _WORD.findall(literal)}
         | {word for word in surface.values() if "-" in word.strip("-")},  # already lower-cased
     )
+
+
+def asking_sentence(text: str) -> str:
+    """The sentence of a question that asks: the last one ending in a question mark, else the
+    last one; the whole text when it is one sentence."""
+    spans = sentence_spans(text)
+    if len(spans) < 2:
+        return text.strip()
+    pieces = [text[a:b].strip() for a, b in spans]
+    asking = [piece for piece in pieces if piece.endswith("?")]
+    return (asking or pieces)[-1]
 
 
 def satisfies(question: Question, sentence: str, *, events: bool = True,

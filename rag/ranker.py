@@ -32,6 +32,7 @@ FEATURES = (
     "chunk_prior",  # 1 / (1 + retrieval rank of its chunk)
     "length",  # words, up to 60, / 60
     "new_name",  # names someone or something the question does not ("Which show ...?")
+    "ask_lexical",  # lexical, over the terms of the sentence that asks (`Question.ask`)
 )
 
 

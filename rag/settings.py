@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     # Calibrated by `python -m evals.fit` on the gold sets' dev halves, checked on held-out; the
     # fitted model records the value it chose (`rag/sentence_model.json`, a test compares).
     abstain_threshold: float = Field(
-        0.06, ge=0, le=1,
+        0.04, ge=0, le=1,
         description="Probability (fitted sentence model) that the best answering sentence holds "
                     "the answer, below which the assistant abstains.",
     )

@@ -99,12 +99,16 @@ class SentenceScorer:
         embedder: for sentence/question and word similarity.
         idf: inverse document frequency of a stemmed term in the indexed collection.
         doc_freq: how many chunks hold each term (0 means the collection never mentions it).
+        model: the fitted sentence model (the shipped one by default).
+        measure_all: measure every feature, also those the model gives no weight (`evals.fit`
+            collects them all); otherwise sentences are embedded only when it weighs them.
     """
 
     def __init__(self, embedder: Embedder, idf: IdfFn, doc_freq: dict[str, int] | None = None,
-                 model: SentenceModel | None = None) -> None:
+                 model: SentenceModel | None = None, measure_all: bool = False) -> None:
         self.embedder = embedder
         self.model = model or default_model()
+        self.measure_all = measure_all
         self.idf = idf
         self.doc_freq = doc_freq if doc_freq is not None else {}
         self._word_vectors: dict[str, np.ndarray] = {}
@@ -219,12 +223,13 @@ class SentenceScorer:
         head = order[:SEMANTIC_CANDIDATES]
         literal = [dict(m) for m in matches]  # before synonyms: the required focus must be literal
         self._soft_credit(question, [out[i] for i in head], [matches[i] for i in head])
-        q = np.asarray(query_embedding if query_embedding is not None
-                       else self.embedder.embed_query(question.text), dtype=np.float32)
-        vectors = np.asarray(self.embedder.embed([out[i].stated for i in head]),
-                             dtype=np.float32)
-        for i, vec in zip(head, vectors, strict=True):
-            out[i].semantic = float(vec @ q)
+        if self.measure_all or "semantic" in self.model.weights:
+            q = np.asarray(query_embedding if query_embedding is not None
+                           else self.embedder.embed_query(question.text), dtype=np.float32)
+            vectors = np.asarray(self.embedder.embed([out[i].stated for i in head]),
+                                 dtype=np.float32)
+            for i, vec in zip(head, vectors, strict=True):
+                out[i].semantic = float(vec @ q)
         focus = content_terms(question.focus)[0] if question.focus else None
         if focus in weights:
             weights = {**weights, focus: weights[focus] * 2}
@@ -239,6 +244,10 @@ class SentenceScorer:
         # option or a call ("stackframe" of "--max-stackframe" is not "the stack(s)").
         unseen_names = {t for t in unseen if question.surface.get(t, t) in question.verbatim}
         typed_question = question.answer_type not in ("any", "yesno")
+        # A question that sets the scene before it asks ("A no-hitter was thrown this week ...
+        # Which two teams ...?"): the sentence restating the scene is not the one answering.
+        asking = set(content_terms(question.ask)) if question.ask else set(weights)
+        ask_weights = {t: w for t, w in weights.items() if t in asking} or weights
         for cand, match, own, lit in zip(out, matches, exact, literal, strict=True):
             cand.lexical = _coverage(weights, match)
             cand.focus_ok = (focus is None or not question.focus_required
@@ -255,6 +264,7 @@ class SentenceScorer:
                 "chunk_prior": 1.0 / (1 + cand.index),
                 "length": min(len(cand.sentence.split()), 60) / 60,
                 "new_name": float(bool(new_names(cand.stated, question, cand.common))),
+                "ask_lexical": _coverage(ask_weights, match),
             }
             cand.score = self.model.probability(cand.features)
         out.sort(key=lambda c: c.score, reverse=True)

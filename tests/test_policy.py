@@ -271,3 +271,17 @@ def test_what_becomes_of_a_checked_answer() -> None:
     where = parse("Where does a fresh installation on Linux read its configuration from?")
     assert judge(where, "It reads it from ~/.config/tidewater/tide.toml on Linux [1].",
                  drafted=True, misbound=False, confidence=0.5).action == "answer"
+
+
+def test_the_sentence_answering_the_ask_beats_the_one_restating_the_scene(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A question that sets the scene before it asks: the sentence that only retells the scene
+    holds most of the question's words, the answer holds those of the sentence that asks."""
+    evidence = [_doc(
+        "Justin Verlander threw a no-hitter on Wednesday, only the second no-hitter in World "
+        "Series history.\n\nThe Houston Astros and the Philadelphia Phillies are competing in "
+        "this year's championship, which resumes on Friday.")]
+    question = ("A no-hitter was thrown this week for just the second time in World Series "
+                "history. Which two teams are competing in the championship?")
+    best = _best_answer(embedder, evidence, question)
+    assert "Houston Astros" in best.sentence
+    assert best.features["ask_lexical"] > best.features["lexical"]

@@ -248,3 +248,13 @@ def test_a_sentence_ending_in_a_colon_brings_the_block_it_introduces() -> None:
     prose = "He said:\n\nThe treaty will be signed in Moscow next week, officials confirmed."
     assert in_context(Candidate(0, "He said:", 0, 8), [Evidence(
         chunk_id="c", doc_id="d", text=prose, source="a.txt")]) == "He said:", "prose is not shown"
+
+
+def test_the_sentence_that_asks_is_told_from_the_scene_before_it() -> None:
+    scene = ("A no-hitter was thrown this week for just the second time in World Series history. "
+             "Which two teams are competing in the championship?")
+    assert parse(scene).ask == "Which two teams are competing in the championship?"
+    # A statement after the question is no ask; one sentence is the whole question.
+    assert parse("Who won? Say it briefly.").ask == "Who won?"
+    assert parse("And who signed the treaty in 2001?").ask == "who signed the treaty in 2001?"
+    assert parse("What does os.path.join() return?").ask == "What does os.path.join() return?"
