@@ -285,3 +285,20 @@ def test_the_sentence_answering_the_ask_beats_the_one_restating_the_scene(embedd
     best = _best_answer(embedder, evidence, question)
     assert "Houston Astros" in best.sentence
     assert best.features["ask_lexical"] > best.features["lexical"]
+
+
+def test_sentences_are_embedded_only_for_a_model_that_weighs_the_cosine(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The shipped model does not read the embedding cosine, so scoring skips the sentence
+    embeddings; `evals.fit` measures every feature, weighed or not."""
+    from rag.ranker import SentenceModel
+
+    evidence = [_doc("The treaty was signed in Moscow on 17 January 2025.")]
+    question = parse("Where was the treaty signed?")
+
+    def semantic(**kwargs) -> float:  # type: ignore[no-untyped-def]
+        scorer = SentenceScorer(embedder, make_idf({}, 0), **kwargs)
+        return scorer.candidates(question, evidence)[0].features["semantic"]
+
+    assert semantic() == 0.0
+    assert semantic(measure_all=True) > 0.3
+    assert semantic(model=SentenceModel({"semantic": 1.0}, 0.0)) > 0.3
