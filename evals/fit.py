@@ -15,7 +15,7 @@
 4. The held-out halves are only read: top-1/top-5 sentence accuracy and abstention rates, written
    into the model's provenance and the report.
 
-    python -m evals.fit --features lexical,count_next_to_focus,chunk_prior,ask_lexical,focus_named
+    python -m evals.fit --features lexical,count_next_to_focus,chunk_prior,ask_lexical
                                                        # writes rag/sentence_model.json
 """
 

@@ -118,6 +118,20 @@ def extract_date(text: str, head_lines: int = 15) -> tuple[str | None, str]:
     return None, text
 
 
+def title_date(text: str, max_words: int = 20) -> str | None:
+    """The date a document's title line gives it ("Riverside Town Council, minutes of the
+    meeting of 24 September 2024"), when that line is short, holds one full date and has text
+    under it; for documents no line announces a date for. A one-line text is no title: a search
+    snippet's dates are what it reports on."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or len(lines[0].split()) > max_words:
+        return None
+    first = lines[0]
+    found = {normalize_date(m.group(0)) for pattern in (_ISO, _DMY, _MDY)
+             for m in pattern.finditer(first)} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
 # A dateline ends where the story starts: "New York CNN —", "LONDON (Reuters) -".
 _DATELINE = re.compile(r"\s[—–-]{1,2}$")
 

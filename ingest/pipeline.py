@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .cleaning import remove_chrome
 from .loaders import RawDocument, discover, iter_raw
-from .metadata import extract_date, extract_title, first_heading, normalize_date
+from .metadata import extract_date, extract_title, first_heading, normalize_date, title_date
 from .types import Document, Skipped
 
 
@@ -22,6 +22,8 @@ def to_document(raw: RawDocument) -> Document:
     if published is None:
         # A date line buried under a navigation menu is near the top once the menu is gone.
         published, text = extract_date(text)
+    if published is None:
+        published = title_date(text)
     title = raw.title
     if not title and raw.kind == "markdown":
         title = first_heading(text)

@@ -49,3 +49,17 @@ def test_a_dateline_is_not_a_title() -> None:
     text = "New York CNN —\n\nNetflix renews its drama\n\nNetflix announced Sunday that it renewed it."
     assert extract_title(text) == "Netflix renews its drama"
     assert extract_title("LONDON (Reuters) -\n\nPrices rose in May, the office said.") is None
+
+
+def test_a_title_line_that_dates_its_document() -> None:
+    from ingest.metadata import title_date
+
+    minutes = ("Riverside Town Council, minutes of the meeting of 24 September 2024\n\n"
+               "Present: six of the seven council members.")
+    assert title_date(minutes) == "2024-09-24"
+    # Not a long first line, not one with two dates, not a one-line text (a search snippet
+    # reports on its dates), not a title without a full date.
+    assert title_date("Results " * 30 + "on 24 September 2024\n\nText.") is None
+    assert title_date("Report, 3 March 2024 to 4 April 2024\n\nText.") is None
+    assert title_date("Jul 13, 2019 ... Halep beats Williams to win the Wimbledon title.") is None
+    assert title_date("Minutes of the September meeting\n\nText.") is None
