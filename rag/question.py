@@ -11,6 +11,7 @@ from .text import (
     NUMBER_WORDS,
     WHOLE_NUMBER,
     content_terms,
+    final_mark,
     has_date,
     has_number,
     identifiers,
@@ -204,7 +205,7 @@ def asking_sentence(text: str) -> str:
     if len(spans) < 2:
         return text.strip()
     pieces = [text[a:b].strip() for a, b in spans]
-    asking = [piece for piece in pieces if piece.endswith("?")]
+    asking = [piece for piece in pieces if final_mark(piece) == "?"]
     return (asking or pieces)[-1]
 
 
