@@ -238,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     train = [q for q in dev if q["answerable"] and any(c["y"] for c in q["cands"])]
     log: list[str] = [f"training questions: {len(train)} (dev, answerable, answer in evidence)"]
     if args.features:
+        unknown = sorted(set(args.features.split(",")) - set(FEATURES))
+        if unknown:
+            parser.error(f"unknown features {unknown}; choose from {', '.join(FEATURES)}")
         columns = [FEATURES.index(name) for name in args.features.split(",")]
         c = max(C_GRID, key=lambda c: cross_validated(train, columns, c))
         log.append(f"features given (chosen end to end on the dev halves, not by this "
