@@ -77,7 +77,9 @@ class AnswerPolicy:
         """
         if not (cand.novel and cand.typed and cand.focus_ok and cand.numbers_ok):
             return 0.0
-        vouched = question.answer_type not in ("any", "yesno")
+        # A release number vouches for nothing: documents name their own version on many
+        # pages ("how to install version 2.2").
+        vouched = question.answer_type not in ("any", "yesno", "version")
         if not (cand.unseen_ok or vouched):
             return 0.0
         return cand.score

@@ -18,10 +18,12 @@ from .text import (
     literals,
     names,
     new_literals,
+    numbers,
     sentence_spans,
 )
 
-AnswerType = Literal["date", "occasion", "number", "person", "place", "reason", "yesno", "any"]
+AnswerType = Literal["date", "occasion", "number", "version", "person", "place", "reason", "yesno",
+                     "any"]
 _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|caused|causes|cause|so that|in order to|"
     r"thanks to|led to|reason|why|over concerns?|citing|to (protest|avoid|prevent|"
@@ -69,6 +71,10 @@ MONEY = re.compile(
     r"[$€£¥₹]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*"
     r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|roubles?|rubles?|rials?|francs?|usd|eur|gbp)\b",
     re.IGNORECASE)
+# "Which version ...?", "In which Python version ...?": a release number answers ("3.6", "1.95.7"),
+# not any quantity ("about 40 minutes").
+VERSION_QUESTION = re.compile(r"(what|which) ([\w.'’+-]+ ){0,2}?versions?\b", re.IGNORECASE)
+RELEASE_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.]*\d)|\bversion \d+\b", re.IGNORECASE)
 _WH = re.compile(r"\b(when|what|which|who|whom|whose|where|why|how)\b", re.IGNORECASE)
 
 
@@ -94,6 +100,8 @@ def answer_type(text: str) -> AnswerType:
     if re.match(r"how (many|much|long|old|far)\b|(what|which) (number|percentage|share|amount)\b",
                 low):
         return "number"
+    if VERSION_QUESTION.match(low):
+        return "version"
     if re.match(r"who\b|whom\b|whose\b|which ([\w'’-]+ ){0,2}?(person|people|officials?|"
                 r"presidents?|leaders?|spokes(man|woman|person|men|women|people)|ministers?|"
                 r"directors?|heads?|politicians?)\b", low):
@@ -226,6 +234,9 @@ def satisfies(question: Question, sentence: str, *, events: bool = True,
             return bool(MONEY.search(rest))
         # "How many X": a number counting X is best (a scoring bonus); any quantity will do.
         return has_number(rest)
+    if kind == "version":
+        released = {n for m in RELEASE_NUMBER.finditer(sentence) for n in numbers(m.group(0))}
+        return bool(released - numbers(question.text))
     if kind == "reason":
         return bool(_REASON.search(sentence))
     if kind == "place" and new_literals(sentence, question.text):

@@ -302,3 +302,17 @@ def test_sentences_are_embedded_only_for_a_model_that_weighs_the_cosine(embedder
     assert semantic() == 0.0
     assert semantic(measure_all=True) > 0.3
     assert semantic(model=SentenceModel({"semantic": 1.0}, 0.0)) > 0.3
+
+
+def test_a_release_number_answers_a_version_question_but_vouches_for_nothing(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A version question wants a release number, not any quantity; and the number a page
+    gives its own release ("install version 2.2") does not stand for a word the collection
+    never mentions ("copy"), as a date stands for a paraphrase."""
+    text = ("Install\n\nThis page explains how to install version 2.2 and check that the "
+            "installation works.\n\nThe sync command was added in version 2.1.\n\nVerifying a "
+            "1 TB repository takes about 40 minutes.")
+    scorer, evidence = _collection(embedder, text, "install.html")
+    _abstentions(scorer, evidence, (
+        ("Which version added the sync command?", False),
+        ("Which version added the copy command?", True),
+    ))

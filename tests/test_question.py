@@ -57,6 +57,14 @@ def test_typed_sentences() -> None:
     assert not satisfies(runs, "A backup runs after each upload.", events=False)
     assert not satisfies(runs, "schedule: When automatic backups run, as a cron expression.")
     assert not satisfies(when, "They agreed after a long dispute.")
+    # A version question is answered by a release number, not by any quantity.
+    release = parse("In which Python version was the secrets module added?")
+    assert release.answer_type == "version"
+    assert satisfies(release, "New in version 3.6.")
+    assert satisfies(parse("Which version of Expat added XML_StopParser?"),
+                     "/* Added in Expat 1.95.8. */")
+    assert not satisfies(parse("Which version added the tide copy command?"),
+                         "Verifying a 1 TB repository takes about 40 minutes.")
 
 
 def test_an_answer_that_points_back_brings_its_antecedent() -> None:
