@@ -69,13 +69,15 @@ class AnswerPolicy:
         misses the noun a question requires ("population" in
         "What is the population of Tehran?"), or misses question words the collection never
         mentions, unless it holds the asked-for kind of answer (a date vouches for a
-        paraphrase: "draft" ~ "develop").
+        paraphrase: "draft" ~ "develop"). Nothing vouches for a name: "30,000 source files" of
+        Chromium is no count for Firefox, which the collection never mentions.
 
         These gates were measured against a probability threshold alone on the dev halves
         (`evals/fit.py`), and each switched off in turn on dev and held-out (docs/evals.md,
         session 7): without them, real unanswerable questions were answered.
         """
-        if not (cand.novel and cand.typed and cand.focus_ok and cand.numbers_ok):
+        if not (cand.novel and cand.typed and cand.focus_ok and cand.numbers_ok
+                and cand.unseen_names_ok):
             return 0.0
         # A release number vouches for nothing: documents name their own version on many
         # pages ("how to install version 2.2").

@@ -27,6 +27,7 @@ from .text import (
     literals,
     numbers,
     sentence_spans,
+    spelled_out,
     subjectless,
 )
 from .types import Evidence
@@ -52,6 +53,9 @@ class Candidate:
     score: float = 0.0
     focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
     unseen_ok: bool = True  # question words the collection never mentions are matched anyway
+    # The question's names the collection never mentions are there literally: no answer of the
+    # asked-for kind stands for a name ("Firefox" is not "Chromium").
+    unseen_names_ok: bool = True
     # The question's identifiers ("version 3.0") stand in its evidence, and the sentence names
     # no other of their kind instead ("Version 2.2.0").
     numbers_ok: bool = True
@@ -244,6 +248,17 @@ class SentenceScorer:
         # option or a call ("stackframe" of "--max-stackframe" is not "the stack(s)").
         unseen_names = {t for t in unseen if question.surface.get(t, t) in question.verbatim}
         typed_question = question.answer_type not in ("any", "yesno")
+        # A name the collection never uses may be an acronym its passage writes out ("IAEA":
+        # the International Atomic Energy Agency, "WWII-era": World War II).
+        spelled: dict[tuple[int, str], bool] = {}
+
+        def spelled_in(index: int, term: str) -> bool:
+            if (index, term) not in spelled:
+                spelled[(index, term)] = any(
+                    spelled_out(word, evidence[index].text)
+                    for word in {term, question.surface.get(term, term)})
+            return spelled[(index, term)]
+
         # A question that sets the scene before it asks ("A no-hitter was thrown this week ...
         # Which two teams ...?"): the sentence restating the scene is not the one answering.
         asking = set(content_terms(question.ask)) if question.ask else set(weights)
@@ -252,8 +267,9 @@ class SentenceScorer:
             cand.lexical = _coverage(weights, match)
             cand.focus_ok = (focus is None or not question.focus_required
                              or lit.get(focus, 0.0) >= FOCUS_MATCH)
-            cand.unseen_ok = all((lit if t in unseen_names else match).get(t, 0.0) >= 0.4
-                                 for t in unseen)
+            cand.unseen_ok = all(match.get(t, 0.0) >= 0.4 for t in unseen if t not in unseen_names)
+            cand.unseen_names_ok = all(lit.get(t, 0.0) >= 0.4 or spelled_in(cand.index, t)
+                                       for t in unseen_names)
             cand.features = {
                 "lexical": cand.lexical,
                 "semantic": max(cand.semantic, 0.0),

@@ -316,3 +316,18 @@ def test_a_release_number_answers_a_version_question_but_vouches_for_nothing(emb
         ("Which version added the sync command?", False),
         ("Which version added the copy command?", True),
     ))
+
+
+def test_an_answer_of_the_asked_kind_does_not_stand_for_a_name_never_mentioned(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A count vouches for a paraphrase, not for a name: "30,000 source files" of Chromium does
+    not answer for Firefox, which the collection never mentions. An acronym it never uses may
+    be written out ("IAEA")."""
+    text = ("Ninja was born from work on the Chromium browser project, which has over 30,000 "
+            "source files.\n\nAccording to the International Atomic Energy Agency, the plant "
+            "holds enough fuel for three years.")
+    scorer, evidence = _collection(embedder, text, "manual.html")
+    _abstentions(scorer, evidence, (
+        ("How many source files does the Chromium project have?", False),
+        ("How many source files does the Firefox project have?", True),
+        ("According to the IAEA, the plant holds enough fuel for how many years?", False),
+    ))
