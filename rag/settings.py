@@ -86,9 +86,9 @@ class Settings(BaseSettings):
                     "the answer, below which the assistant abstains.",
     )
     # Calibrated by `python -m evals.calibrate` on local-reader runs of the dev sets, together
-    # with the verify threshold since session 18 (0.26 in session 16, alone).
+    # with the verify threshold since session 18 (0.26 in session 16, alone; last in session 26).
     fallback_threshold: float = Field(
-        0.21, ge=0, le=1,
+        0.22, ge=0, le=1,
         description="When a model's draft fails the citation check, the probability the best "
                     "evidence sentence must reach for the evidence sentences to answer instead; "
                     "below it the assistant abstains.",
@@ -102,7 +102,7 @@ class Settings(BaseSettings):
                     "without a model skip it).",
     )
     verify_threshold: float = Field(
-        0.6, ge=0, le=1,
+        0.55, ge=0, le=1,
         description="The probability of \"yes\" from that check below which the assistant "
                     "abstains instead of answering; 0 records the check but never abstains on it.",
     )
