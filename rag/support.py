@@ -53,8 +53,9 @@ class Candidate:
     score: float = 0.0
     focus_ok: bool = True  # the noun the question asks about is there (or a near-synonym)
     unseen_ok: bool = True  # question words the collection never mentions are matched anyway
-    # The question's names the collection never mentions are there literally: no answer of the
-    # asked-for kind stands for a name ("Firefox" is not "Chromium").
+    # The question's names the collection never mentions are there literally (an acronym may be
+    # written out): no answer of the asked-for kind stands for a name ("Firefox" is not
+    # "Chromium").
     unseen_names_ok: bool = True
     # The question's identifiers ("version 3.0") stand in its evidence, and the sentence names
     # no other of their kind instead ("Version 2.2.0").
