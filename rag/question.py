@@ -17,13 +17,11 @@ from .text import (
     identifiers,
     literals,
     names,
-    new_literals,
     numbers,
     sentence_spans,
 )
 
-AnswerType = Literal["date", "occasion", "number", "version", "person", "place", "reason", "yesno",
-                     "any"]
+AnswerType = Literal["date", "occasion", "number", "version", "person", "reason", "yesno", "any"]
 _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|caused|causes|cause|so that|in order to|"
     r"thanks to|led to|reason|why|over concerns?|citing|to (protest|avoid|prevent|"
@@ -106,8 +104,6 @@ def answer_type(text: str) -> AnswerType:
                 r"presidents?|leaders?|spokes(man|woman|person|men|women|people)|ministers?|"
                 r"directors?|heads?|politicians?)\b", low):
         return "person"
-    if re.match(r"where\b|(in )?which (country|city|place|town)\b", low):
-        return "place"
     if re.match(r"why\b|(for )?what reason\b|what (caused|led to)\b", low):
         return "reason"
     return "any"
@@ -239,9 +235,7 @@ def satisfies(question: Question, sentence: str, *, events: bool = True,
         return bool(released - numbers(question.text))
     if kind == "reason":
         return bool(_REASON.search(sentence))
-    if kind == "place" and new_literals(sentence, question.text):
-        return True  # where in a system: a path, a URL ("~/.config/tide/tide.toml")
-    if kind in ("person", "place"):
+    if kind == "person":
         # A name the question does not already contain (nor part of one it does: "Vladimir" in
         # "Vladimir Putin" is no new name when the question names Putin).
         return bool(new_names(sentence, question, common))

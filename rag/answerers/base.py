@@ -106,7 +106,7 @@ def _antecedent(cand: Candidate, text: str, question: Question) -> str | None:
     island") and that sentence names something `cand` does not: what the description refers to.
     """
     if (not question.focus or question.focus_required
-            or question.answer_type not in ("any", "person", "place")
+            or question.answer_type not in ("any", "person")
             or not _describes(cand.sentence, question.focus)):
         return None
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]

@@ -85,8 +85,8 @@ def _entry(text: str, cand: Candidate) -> str | None:
 
 
 def _asks_for_name(question: Question) -> bool:
-    """Whether the answer is someone or something named: a person, a place, or "which X"."""
-    if question.answer_type in ("person", "place"):
+    """Whether the answer is someone or something named: a person, or "which X"."""
+    if question.answer_type == "person":
         return True
     return question.answer_type == "any" and any(
         word.strip(PUNCT).lower() == "which" for word in question.text.split())
