@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .text import (
+    NAME_RUN,
     NUMBER_WORDS,
     WHOLE_NUMBER,
     content_terms,
@@ -266,7 +267,7 @@ def new_names(sentence: str, question: Question, common: Collection[str] = ()) -
     # ordinary word ("Meanwhile", `text.names`).
     in_sentence = names(sentence, common)
     found: set[str] = set()
-    for match in re.finditer(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*", sentence):
+    for match in NAME_RUN.finditer(sentence):
         phrase = names(match.group(0)) & in_sentence
         if phrase and not (phrase & asked):
             found |= phrase

@@ -233,7 +233,8 @@ NUMBER_WORDS = (
 )
 # A quantity, not a model name: "Mi-28" and "COVID-19" hold digits but count nothing.
 _NUMBER_EXPR = re.compile(rf"(?<![\w])(?<![A-Za-z]-)\d|\b({NUMBER_WORDS})\b", re.IGNORECASE)
-_NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
+# A run of capitalised words: where a name may stand (`names` reads which of them are names).
+NAME_RUN = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
 
 
 def has_date(text: str) -> bool:
@@ -271,7 +272,7 @@ def names(text: str, common: Collection[str] = ()) -> set[str]:
     found = set()
     first = re.match(r"\W*([\w'’-]+)", text)
     first_at = text.find(first.group(1)) if first else 0
-    for match in _NAME.finditer(text):
+    for match in NAME_RUN.finditer(text):
         words = match.group(0).split()
         for i, word in enumerate(words):
             low = word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
