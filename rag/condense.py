@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from .question import LEAD_IN
+from .question import LEAD_IN, WORD
 from .text import content_terms
 
 Chat = Callable[[list[dict[str, str]]], Iterator[str]]
@@ -119,6 +119,6 @@ def _clean(text: str) -> str:
 
 def _topic(question: str) -> str:
     # The earlier question's own words minus question words, in order, so retrieval matches them.
-    words = re.findall(r"[\w'’-]+", question)
+    words = WORD.findall(question)
     keep = [w for w in words if content_terms(w)]
     return " ".join(keep)

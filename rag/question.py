@@ -157,7 +157,8 @@ def focus_word(text: str) -> tuple[str | None, bool]:
 LEAD_IN = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
 
 
-_WORD = re.compile(rf"{WHOLE_NUMBER}|[\w'’-]+")  # a question's words, as written
+# A question's words as written, a dotted or grouped number whole ("2.2.0", "4,000").
+WORD = re.compile(rf"{WHOLE_NUMBER}|[\w'’-]+")
 
 
 def parse(text: str, context: str | None = None) -> Question:
@@ -172,7 +173,7 @@ def parse(text: str, context: str | None = None) -> Question:
     core = LEAD_IN.sub("", text)
     scene = _SCENE.search(text)
     cut = scene.start() if scene and len(text[: scene.start()].split()) >= 3 else len(text)
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         word = match.group(0)
         weight = 1.0 if match.start() < cut else SCENE_WEIGHT
         if word.lower() in _FILLER:
@@ -198,7 +199,7 @@ def parse(text: str, context: str | None = None) -> Question:
         # A hyphenated term ("the fetch-retries config") is a setting's or a command's name
         # as much as a code span is.
         verbatim=names(text) | {word.lower() for literal in literals(text)
-                                for word in _WORD.findall(literal)}
+                                for word in WORD.findall(literal)}
         | {word for word in surface.values() if "-" in word.strip("-")},  # already lower-cased
     )
 
@@ -262,7 +263,7 @@ def new_names(sentence: str, question: Question, common: Collection[str] = ()) -
     """Names in a sentence that are not, and are not part of, a name the question mentions
     (`common` as for `text.names`)."""
     asked = question.names | set(question.terms) | {w.lower() for w in
-                                                   re.findall(r"[\w'’-]+", question.text)}
+                                                   WORD.findall(question.text)}
     # Read in the whole sentence: a capitalised first word is no name when it reads like an
     # ordinary word ("Meanwhile", `text.names`).
     in_sentence = names(sentence, common)
