@@ -281,6 +281,14 @@ MACHINE_CORPORA = {
     "libdoc": MachineCorpus(
         "/usr/share/doc/libexpat1-dev/expat.html", ("reference.html",),
         Path("/usr/share/doc/fontconfig/fontconfig-user.pdf.gz")),
+    # `devdoc`: four pages of Valgrind's DocBook HTML manual (GFDL: the quick start, the FAQ as
+    # a question table, Cachegrind and Massif with their program-output blocks) and Nettle's
+    # 100-page Texinfo PDF manual (public domain); written in session 28 from the documents
+    # alone, before any answer was seen; all held-out.
+    "devdoc": MachineCorpus(
+        "/usr/share/doc/valgrind/html",
+        ("quick-start.html", "faq.html", "cg-manual.html", "ms-manual.html"),
+        Path("/usr/share/doc/nettle-dev/nettle.pdf.gz")),
 }
 
 
@@ -304,7 +312,7 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             f"this machine lacks {', '.join(missing)}. Run the other sets, or install the "
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
             "shared-mime-info, python3.11-doc, bzip2, bc, libffi8, ninja-build, time, "
-            "zlib1g-dev, libexpat1-dev, fontconfig)."
+            "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:
@@ -335,7 +343,8 @@ def select_split(dataset: Dataset, split: str | None) -> Dataset:
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
     """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rgb`, `rustdoc`,
-    `rustbook`, `nodedoc`, `pydoc`, `pyref`, `unixdoc`, `tooldoc`, `libdoc`) or a gold JSONL
+    `rustbook`, `nodedoc`, `pydoc`, `pyref`, `unixdoc`, `tooldoc`, `libdoc`, `devdoc`) or a gold
+    JSONL
     path plus its corpus.
 
     Raises:
@@ -368,7 +377,8 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     if not path.is_file():
         raise DatasetError(
             f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa, rgb, rustdoc, "
-            "rustbook, nodedoc, pydoc, pyref, unixdoc, tooldoc, libdoc or a path to a .jsonl file."
+            "rustbook, nodedoc, pydoc, pyref, unixdoc, tooldoc, libdoc, devdoc or a path to a .jsonl "
+            "file."
         )
     if not corpus:
         raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")
