@@ -6,7 +6,11 @@ that documents a parameter links its type and its terms ("`encoding` <string> Th
 encoding to use. Default: 'utf8'."); trafilatura reads a list of such items as link-heavy
 navigation and drops it, taking the defaults with it. Menus are untouched: their items are
 links and little else. Hand-written pages also write prose straight into a <div>, which
-trafilatura reads as loose inline pieces: the prose is wrapped in paragraphs.
+trafilatura reads as loose inline pieces: the prose is wrapped in paragraphs. And trafilatura
+keeps the lines of a <pre> only when it looks like code to it (braces, four-space indents):
+program output, a build file or a table of numbers ("==19182== Invalid write of size 4" and
+the call stack under it) ran together into one line. A <pre> of several lines is marked as
+code, which keeps them.
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ def repair(html: str) -> str:
             changed = True
     for div in list(root.iter("div")):
         changed |= _paragraphs(div)
+    for pre in list(root.iter("pre")):
+        changed |= _preformatted(pre)
     if not changed:
         return html
     return str(lxml.html.tostring(root.getroottree(), encoding="unicode", method="html"))
@@ -110,6 +116,24 @@ def _paragraphs(div: Any) -> bool:
             blocks[i - 1].addnext(para)
         for child in run:
             para.append(child)  # moves it, with its tail
+    return True
+
+
+def _preformatted(pre: Any) -> bool:
+    """Wrap what a <pre> of two or more lines holds in one <code> (trafilatura's mark of a code
+    block); True if it did."""
+    import lxml.html
+
+    if len(pre) == 1 and pre[0].tag == "code" and not (pre.text or "").strip() \
+            and not (pre[0].tail or "").strip():
+        return False  # already a code block
+    if sum(1 for line in pre.text_content().split("\n") if line.strip()) < 2:
+        return False
+    code = lxml.html.Element("code")
+    code.text, pre.text = pre.text, None
+    for child in list(pre):
+        code.append(child)  # moves it, with its tail
+    pre.append(code)
     return True
 
 
