@@ -18,8 +18,24 @@ _SPACE = re.compile(r"\s+")
 _LIST_START = re.compile(r"^\s*(?:[-•▪◦*–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
 
 
+# Elements of trafilatura's XML that hold a block of their own inside another (a table cell of
+# paragraphs) or break a line.
+_INNER_BLOCKS = frozenset({"p", "head", "list", "item", "lb", "row", "cell"})
+
+
 def _flat(element: ElementTree.Element) -> str:
-    return _SPACE.sub(" ", "".join(element.itertext())).strip()
+    """An element's text on one line; the blocks and lines inside it are apart, so those of a
+    table cell do not run together ("... pronounce "Valgrind"?1.2. Where does ...")."""
+    return _SPACE.sub(" ", _spaced(element)).strip()
+
+
+def _spaced(element: ElementTree.Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        inner = _spaced(child)
+        parts.append(f" {inner} " if child.tag in _INNER_BLOCKS else inner)
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def html_blocks(xml: str) -> str:
@@ -83,7 +99,8 @@ def _table_text(element: ElementTree.Element) -> str:
             line = "; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
             lines.append(line if ends_sentence(line) else f"{line}.")
         else:
-            lines.append(" | ".join(row))
+            # Empty cells are layout (an indent, a question's number left of its answer).
+            lines.append(" | ".join(cell for cell in row if cell))
     return "\n".join(lines)
 
 
