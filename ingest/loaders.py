@@ -321,21 +321,45 @@ _PAGE_NUMBER = re.compile(
 _DOT_LEADER = re.compile(r"(?:\. ){5,}|\.{8,}")
 
 
+_DIGITS = re.compile(r"\d+")
+PARAGRAPH_CHARS = 60  # a line at least this long, ending a page, may run on to the next
+
+
 def _running_lines(pages: list[str]) -> set[str]:
-    """Running headers and footers: a first or last line that recurs on most pages."""
+    """Running headers and footers: a first or last line that recurs on most pages, or that
+    recurs with its page number changing ("Chapter 7: Reference 21", "Chapter 7: Reference
+    22", on the pages of one chapter of a Texinfo manual). Left in, such a line splits the
+    sentence that runs across the page break."""
     if len(pages) < 3:
         return set()
     counts: dict[str, int] = {}
+    numbered: dict[str, set[str]] = {}
     for text in pages:
         lines = [line.strip() for line in text.split("\n") if line.strip()]
         for line in set(lines[:2] + lines[-2:]):
             counts[line] = counts.get(line, 0) + 1
-    return {line for line, n in counts.items() if n >= max(3, 0.5 * len(pages))}
+            if _DIGITS.search(line):
+                numbered.setdefault(_DIGITS.sub("#", line), set()).add(line)
+    running = {line for line, n in counts.items() if n >= max(3, 0.5 * len(pages))}
+    for variants in numbered.values():
+        # A table's header row repeated on each page it spans keeps its numbers.
+        if len(variants) >= 3:
+            running |= variants
+    return running
 
 
 # Typeset PDFs (TeX, DocBook) often give "ﬁ" for "fi": one glyph that no word search matches
 # ("ﬁles" is not "files"). Each is spelled out as its letters.
 _LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
+
+
+def _runs_on(before: str, page_text: str) -> bool:
+    """Whether a page begins in the middle of the sentence the page before ended in: that one
+    ends in a paragraph (a table row or a heading is short) with a word, not a sentence's end,
+    and this one begins in lower case."""
+    last = before.rstrip().rsplit("\n", 1)[-1]
+    return (len(last) >= PARAGRAPH_CHARS and (last[-1].isalpha() or last[-1] == ",")
+            and page_text[:1].islower())
 
 
 def _read_pdf(path: Path, source: str) -> list[RawDocument]:
@@ -363,6 +387,13 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
                     and not _DOT_LEADER.search(line)]
             page_text = unwrap_lines("\n".join(kept).strip())
             if not page_text:
+                continue
+            if parts and _runs_on(parts[-1], page_text):
+                # A sentence the page break cut ("... hard to find the" / "plaintext."): one
+                # paragraph again, with a space where the break was.
+                parts[-1] = f"{parts[-1]} {page_text}"
+                pages.append((offset - 1, number))
+                offset += len(page_text) + 1
                 continue
             pages.append((offset, number))
             parts.append(page_text)
