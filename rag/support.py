@@ -94,6 +94,18 @@ SOFT_MATCH_MAX = 0.8  # a synonym never counts as much as the word itself
 FOCUS_MATCH = 0.6  # the asked-about noun, literally in the sentence or next to it
 
 
+def _asked_lines(text: str, spans: list[tuple[int, int]]) -> list[str | None]:
+    """For each sentence, the line before its own when that line ends in a question ("1.2. |
+    Where does the name "Valgrind" come from?"), else None."""
+    out: list[str | None] = []
+    for a, _ in spans:
+        start = text.rfind("\n", 0, a)
+        before = text[:start].rstrip() if start > 0 else ""
+        line = before[before.rfind("\n") + 1:].strip()
+        out.append(line if line and final_mark(line) == "?" else None)
+    return out
+
+
 class SentenceScorer:
     """Scores evidence sentences against a question.
 
@@ -163,6 +175,7 @@ class SentenceScorer:
             title_text = (item.title or "").strip().lower()
             common = common_words(item.text, spans)  # a first word among them is no name
             labels = section_labels(item.text)
+            asked_before = _asked_lines(item.text, spans)
             for pos, (a, b) in enumerate(spans):
                 sentence = item.text[a:b]
                 if len(sentence) < 12 or sentence.strip().lower() == title_text:
@@ -174,6 +187,11 @@ class SentenceScorer:
                     stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 own, subject = stems[pos], ""
+                if asked_before[pos] is not None and final_mark(sentence) != "?":
+                    # The line before asks a question, this one answers it (a FAQ: "Where does
+                    # the name come from?" then "From Nordic mythology."): its words are this
+                    # answer's subject.
+                    own = own | set(content_terms(asked_before[pos]))
                 restates = (bool(own) and own <= asked and 2 * len(own) >= len(asked)
                             and sentence.rstrip().endswith(".")
                             and bool(literals(label) or numbers(label)))
