@@ -368,3 +368,58 @@ def test_prose_written_straight_into_a_div_is_kept(tmp_path: Path) -> None:
     assert "Clean up the memory structures maintained by the parser. It returns WIDGET_FALSE " \
            "for a parser made by WidgetSubParser." in text
     assert "Handlers are kept after a reset" in text
+
+
+def test_preformatted_output_keeps_its_lines(tmp_path: Path) -> None:
+    """A <pre> trafilatura does not take for code (program output, a build file) ran into one
+    line: "==19182== Invalid write of size 4 ==19182== at 0x804838F: f (example.c:6) ..."."""
+    prose = "<p>Memcheck reports each error with the stack trace that led to it.</p>" * 3
+    (tmp_path / "quick.html").write_text(
+        f"<html><head><title>Quick start</title></head><body><h1>Quick start</h1>{prose}"
+        '<p>An error message looks like this:</p><pre class="programlisting">\n'
+        "  ==19182== Invalid write of size 4\n  ==19182==    at 0x804838F: f (example.c:6)\n"
+        "  ==19182==    by 0x80483AB: main (example.c:11)\n</pre>"
+        "<p>Read it from the top.</p><pre>valgrind --leak-check=yes myprog</pre>"
+        "</body></html>", encoding="utf-8")
+    docs, _ = load([tmp_path])
+    lines = [line.strip() for line in next(iter(docs.values()))[0].text.splitlines()]
+    assert "==19182== Invalid write of size 4" in lines
+    assert "==19182==    at 0x804838F: f (example.c:6)" in lines
+    assert "valgrind --leak-check=yes myprog" in lines
+
+
+def test_the_paragraphs_of_a_table_cell_stay_apart(tmp_path: Path) -> None:
+    """A FAQ laid out as a table: the questions listed in one cell ran together ("... come
+    from?1.2. Where ..."), and an empty layout cell left a row beginning with "| "."""
+    prose = "<p>These are the questions people ask most often about the tool.</p>" * 3
+    (tmp_path / "faq.html").write_text(
+        f"<html><head><title>FAQ</title></head><body><h1>FAQ</h1>{prose}<table>"
+        "<tr><td><p>1.1. How do you pronounce the name?</p><p>1.2. Where does the name come "
+        "from?</p></td><td></td></tr>"
+        "<tr><td>1.2.</td><td>Where does the name come from?</td></tr>"
+        "<tr><td></td><td><p>From Nordic mythology.</p></td></tr></table></body></html>",
+        encoding="utf-8")
+    docs, _ = load([tmp_path])
+    lines = next(iter(docs.values()))[0].text.splitlines()
+    assert "1.1. How do you pronounce the name? 1.2. Where does the name come from?" in lines
+    assert "From Nordic mythology." in lines
+
+
+def test_pdf_running_headers_with_page_numbers_do_not_cut_sentences(tmp_path: Path) -> None:
+    """A Texinfo manual heads each page "Chapter 7: Reference 21", "... 22": the line differs on
+    every page, so it was kept, and it cut the sentence that ran across the page break."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "manual.pdf"
+    c = canvas.Canvas(str(path))
+    words = ["cipher", "hash", "mode", "digest", "signature", "encoding"]
+    for page, word in enumerate(words, start=20):
+        c.drawString(72, 800, f"Chapter 7: Reference {page}")
+        c.drawString(72, 760, f"the {word} is described on this page. Given only the output of the")
+        c.drawString(72, 740, f"{word} and not the key, it should be hard to find out what went in")
+        c.showPage()
+    c.save()
+    docs, _ = load([path])
+    text = next(iter(docs.values()))[0].text
+    assert "Chapter 7" not in text
+    assert "it should be hard to find out what went in the hash is described on this page." in text

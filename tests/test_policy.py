@@ -218,6 +218,18 @@ def test_a_list_item_is_read_under_its_label(embedder) -> None:  # type: ignore[
     assert best.stated.startswith("prepublishOnly: Runs BEFORE")
 
 
+def test_an_answer_is_read_under_the_question_it_follows(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A FAQ puts each answer on the line after its question; the answer's own sentence need
+    not repeat the question's words ("From Nordic mythology.")."""
+    text = ("1.1. | How do you pronounce Valgrind?\nThe \"Val\" as in the word \"value\". Almost "
+            "everyone gets it wrong at first.\n1.2. | Where does the name Valgrind come from?\n"
+            "From Nordic mythology. Originally the project was named Heimdall.\n"
+            "1.3. | Why do Valgrind stack traces show the wrong function names?\nOccasionally "
+            "Valgrind gets the wrong function names because glibc gives one function two names.")
+    best = _best_answer(embedder, [_doc(text)], "Where does the name Valgrind come from?")
+    assert best.sentence == "From Nordic mythology."
+
+
 def _doc(text: str) -> Evidence:
     return Evidence(chunk_id="c1", doc_id="d1", text=text, source="api.html")
 
