@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 from .cleaning import ends_sentence
 
 _SPACE = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 _LIST_START = re.compile(r"^\s*(?:[-•▪◦*–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
 
 
@@ -46,7 +47,9 @@ def html_blocks(xml: str) -> str:
     for element in (main if main is not None else root):
         tag = element.tag
         if tag == "code":
-            code = "".join(element.itertext()).strip("\n")
+            # One block, blank lines and all: a line of it set apart by blank lines would read
+            # as a section heading ("build foo.o: cc foo.c" in a build file).
+            code = _BLANK_LINES.sub("\n", "".join(element.itertext()).strip("\n"))
             if code.strip():
                 blocks.append(code)
         elif tag == "list":
