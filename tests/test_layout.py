@@ -132,6 +132,27 @@ def test_an_api_heading_labels_its_section_but_a_code_line_does_not() -> None:
     assert section_label(text, text.index("And it")) == "os.loadavg()"
 
 
+def test_an_example_is_no_section_heading(tmp_path: Path) -> None:
+    """The one-line command a sentence ending in a colon introduces, or a line of a build file
+    that blank lines set apart, labelled the sections after it ("build foo.o: cc foo.c: There
+    exists a pre-defined pool named console")."""
+    from ingest import section_label
+
+    text = ("Pools\n\nTo run Cachegrind on a program prog, run:\n\nvalgrind --tool=cachegrind "
+            "prog\n\nThe program will execute slowly.")
+    assert section_label(text, text.index("The program")) == "Pools"
+    page = tmp_path / "manual.html"
+    page.write_text(
+        "<html><head><title>Manual</title></head><body><main><h1>Manual</h1>"
+        "<p>Here is a basic build file that demonstrates most of the syntax of the tool.</p>"
+        "<pre>cflags = -Wall\n\nrule cc\n  command = gcc $cflags -c $in -o $out\n\n"
+        "build foo.o: cc foo.c\n</pre><p>There exists a pre-defined pool named console with a "
+        "depth of 1.</p></main></body></html>")
+    doc = text_of(page)
+    assert "rule cc\n  command = gcc $cflags -c $in -o $out\nbuild foo.o: cc foo.c" in doc.text
+    assert section_label(doc.text, doc.text.index("There exists")) == "Manual"
+
+
 def test_every_term_of_a_definition_is_kept(tmp_path: Path) -> None:
     """Several terms may share one definition (an API's aliases, as Sphinx writes
     `bisect_right` and `bisect`): each is kept, not only the last."""
