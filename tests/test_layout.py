@@ -138,8 +138,8 @@ def test_an_example_is_no_section_heading(tmp_path: Path) -> None:
     exists a pre-defined pool named console")."""
     from ingest import section_label
 
-    text = ("Pools\n\nTo run Cachegrind on a program prog, run:\n\nvalgrind --tool=cachegrind "
-            "prog\n\nThe program will execute slowly.")
+    text = ("Pools\n\nTo run Cachegrind on a program prog, run:\n\nvalgrind --tool "
+            "cachegrind prog\n\nThe program will execute slowly.")
     assert section_label(text, text.index("The program")) == "Pools"
     page = tmp_path / "manual.html"
     page.write_text(
