@@ -30,16 +30,10 @@ def section_labels(text: str) -> list[tuple[int, str]]:
     with the offset where the text after it begins; one pass over the text."""
     out: list[tuple[int, str]] = []
     pos = 0
-    introduced = False
     while (sep := text.find("\n\n", pos)) >= 0:
-        paragraph = text[pos:sep]
-        # What a paragraph ending in a colon introduces is its example, not a heading: the
-        # one-line command after "To run Cachegrind on a program, run:" labels no section.
-        label = None if introduced else _label(paragraph)
+        label = _label(text[pos:sep])
         if label:
             out.append((sep + 2, label))
-        if paragraph.strip():
-            introduced = paragraph.rstrip().endswith(":")
         pos = sep + 2
     return out
 
