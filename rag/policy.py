@@ -77,7 +77,7 @@ class AnswerPolicy:
         session 7): without them, real unanswerable questions were answered.
         """
         if not (cand.novel and cand.typed and cand.focus_ok and cand.numbers_ok
-                and cand.unseen_names_ok):
+                and cand.unseen_names_ok and cand.code_ok):
             return 0.0
         # A release number vouches for nothing: documents name their own version on many
         # pages ("how to install version 2.2").

@@ -57,6 +57,10 @@ class Candidate:
     # written out): no answer of the asked-for kind stands for a name ("Firefox" is not
     # "Chromium").
     unseen_names_ok: bool = True
+    # The names the question writes as code ("XML_StopParser", "--check-theme") are in the
+    # sentence, its paragraph or a neighbour, or its section's heading: a sentence about
+    # another function does not answer for this one.
+    code_ok: bool = True
     # The question's identifiers ("version 3.0") stand in its evidence, and the sentence names
     # no other of their kind instead ("Version 2.2.0").
     numbers_ok: bool = True
@@ -266,6 +270,7 @@ class SentenceScorer:
         # for it, so an unseen name must be there literally; so must an unseen word of an
         # option or a call ("stackframe" of "--max-stackframe" is not "the stack(s)").
         unseen_names = {t for t in unseen if question.surface.get(t, t) in question.verbatim}
+        code = {t for lit in literals(question.text) for t in content_terms(lit)} & set(weights)
         typed_question = question.answer_type not in ("any", "yesno")
         # A name the collection never uses may be an acronym its passage writes out ("IAEA":
         # the International Atomic Energy Agency, "WWII-era": World War II).
@@ -289,6 +294,7 @@ class SentenceScorer:
             cand.unseen_ok = all(match.get(t, 0.0) >= 0.4 for t in unseen if t not in unseen_names)
             cand.unseen_names_ok = all(lit.get(t, 0.0) >= 0.4 or spelled_in(cand.index, t)
                                        for t in unseen_names)
+            cand.code_ok = all(lit.get(t, 0.0) >= 0.4 for t in code)
             cand.features = {
                 "lexical": cand.lexical,
                 "semantic": max(cand.semantic, 0.0),
