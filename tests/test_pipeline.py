@@ -530,3 +530,23 @@ def test_a_part_of_a_snake_case_name_is_a_word_the_collection_uses(assistant_wit
     assert _sentence(assistant, question, "- --context=N").unseen_names_ok
     answer = assistant.ask(question)
     assert not answer.abstained and "[default: 8]" in answer.text
+
+
+def test_a_sentence_about_another_function_does_not_answer_for_the_one_asked(assistant_with) -> None:  # type: ignore[no-untyped-def]
+    """"The XMLCALL annotation was added in Expat 1.95.7" answered "In which Expat version was
+    XML_StopParser added?": the question's code name must stand in the sentence, its
+    paragraph or its heading."""
+    assistant = assistant_with({"reference.md": (
+        "# Calling conventions\n\n"
+        "The XMLCALL annotation was added in Expat 1.95.7, but existing applications need not "
+        "add it.\n\n"
+        "# Stopping the parser\n\n"
+        "XML_StopParser stops parsing, causing XML_Parse to return. It must be called from "
+        "a callback handler.\n\n"
+        "# Hash salts\n\n"
+        "XML_SetHashSalt was added in Expat 2.0.1 to protect against hash flooding.\n")})
+
+    stop = assistant.ask("In which Expat version was XML_StopParser added?")
+    assert stop.abstained
+    salt = assistant.ask("In which Expat version was XML_SetHashSalt added?")
+    assert not salt.abstained and "2.0.1" in salt.text
