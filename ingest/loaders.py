@@ -351,6 +351,16 @@ def _running_lines(pages: list[str]) -> set[str]:
 # Typeset PDFs (TeX, DocBook) often give "ﬁ" for "fi": one glyph that no word search matches
 # ("ﬁles" is not "files"). Each is spelled out as its letters.
 _LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
+# TeX sets an accent as its own glyph before the letter, and pypdf gives it so: "M¨oller" for
+# "Möller". A spacing accent right before a letter it composes with is put back on it.
+_SPACING_ACCENTS = {"¨": "\u0308", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327",
+                    "ˇ": "\u030c", "˚": "\u030a"}
+_ACCENTED = re.compile(f"([{''.join(_SPACING_ACCENTS)}])([A-Za-z])")
+
+
+def _accented(match: re.Match[str]) -> str:
+    composed = unicodedata.normalize("NFC", match.group(2) + _SPACING_ACCENTS[match.group(1)])
+    return composed if len(composed) == 1 else match.group(0)
 
 
 def _runs_on(before: str, page_text: str) -> bool:
@@ -376,7 +386,8 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
         offset = 0
         raw_pages = []
         for number, page in enumerate(reader.pages, start=1):
-            raw_pages.append((number, (page.extract_text() or "").translate(_LIGATURES).strip()))
+            text = (page.extract_text() or "").translate(_LIGATURES)
+            raw_pages.append((number, _ACCENTED.sub(_accented, text).strip()))
             if sum(len(t) for _, t in raw_pages) > MAX_TEXT_CHARS:
                 raise SkipFile(f"PDF text passes {MAX_TEXT_CHARS / 1e6:.0f} M characters by page "
                                f"{number} (possibly a decompression bomb); split it into parts")

@@ -423,3 +423,23 @@ def test_pdf_running_headers_with_page_numbers_do_not_cut_sentences(tmp_path: Pa
     text = next(iter(docs.values()))[0].text
     assert "Chapter 7" not in text
     assert "it should be hard to find out what went in the hash is described on this page." in text
+
+
+def test_a_pdf_accent_set_before_its_letter_is_put_back_on_it(tmp_path: Path) -> None:
+    """TeX sets "ö" as "¨" then "o", and pypdf reads "M¨oller": no search for the name matched."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
+    pdfmetrics.registerFont(TTFont("Vera", font))
+    path = tmp_path / "manual.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Vera", 11)
+    c.drawString(72, 760, "Originally written by Niels M\u00a8oller, with help from Jos\u00b4e.")
+    c.showPage()
+    c.save()
+    docs, _ = load([path])
+    assert "Originally written by Niels Möller, with help from José." in (
+        next(iter(docs.values()))[0].text)
