@@ -44,9 +44,17 @@ def html_blocks(xml: str) -> str:
     root = ElementTree.fromstring(xml)
     main = root.find("main")
     blocks: list[str] = []
-    for element in (main if main is not None else root):
+    _blocks(main if main is not None else root, blocks)
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _blocks(parent: ElementTree.Element, blocks: list[str]) -> None:
+    for element in parent:
         tag = element.tag
-        if tag == "code":
+        if tag == "div" and not (element.text or "").strip() \
+                and not any((child.tail or "").strip() for child in element):
+            _blocks(element, blocks)  # a section the page nests its blocks in
+        elif tag == "code":
             # One block, blank lines and all: a line of it set apart by blank lines would read
             # as a section heading ("build foo.o: cc foo.c" in a build file).
             code = _BLANK_LINES.sub("\n", "".join(element.itertext()).strip("\n"))
@@ -68,7 +76,6 @@ def html_blocks(xml: str) -> str:
             text = _flat(element)
             if text:
                 blocks.append(text)
-    return "\n\n".join(b for b in blocks if b.strip())
 
 
 def _broken_lines(element: ElementTree.Element) -> str:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .layout import html_blocks, unwrap_lines, xml_heading
-from .markup import repair
+from .markup import framed, repair
 from .types import Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -254,11 +254,17 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
     html = repair(decode_bytes(path.read_bytes()))
     # XML keeps the page's blocks (paragraphs, lists, code, tables), so each paragraph becomes
     # one line whatever the source's own line breaks (see layout.py).
-    xml = trafilatura.extract(
-        html, output_format="xml", include_comments=False, include_tables=True,
-        favor_recall=True, with_metadata=False,
-    )
+    xml = _main_text(html)
     text = html_blocks(xml) if xml else ""
+    whole = framed(html)
+    if whole is not None:
+        # A page that marks no main part loses its headings; framed as an article it keeps
+        # them, and is read so unless that brings in more than headings would (a menu, a
+        # footer: chrome the unframed reading left out).
+        framed_xml = _main_text(whole)
+        framed_text = html_blocks(framed_xml) if framed_xml else ""
+        if framed_text.strip() and len(framed_text) <= FRAMED_GROWTH * len(text) + FRAMED_SLACK:
+            xml, text = framed_xml, framed_text
     if not text.strip():
         raise SkipFile("no main text found in the HTML page")
     # Dates only from what the page declares (meta tags, <time>, a date line): the extensive
@@ -272,6 +278,19 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
         doc.outlet = meta.sitename or None
     doc.title = _page_name(html, xml, doc.title) or doc.title
     return [doc]
+
+
+FRAMED_GROWTH = 1.1  # a framed page may be this much longer than the unframed reading
+FRAMED_SLACK = 200  # characters, for a page of a few lines and its headings
+
+
+def _main_text(html: str) -> str | None:
+    import trafilatura
+
+    return trafilatura.extract(  # type: ignore[no-any-return]
+        html, output_format="xml", include_comments=False, include_tables=True,
+        favor_recall=True, with_metadata=False,
+    )
 
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)

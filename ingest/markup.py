@@ -10,7 +10,9 @@ trafilatura reads as loose inline pieces: the prose is wrapped in paragraphs. An
 keeps the lines of a <pre> only when it looks like code to it (braces, four-space indents):
 program output, a build file or a table of numbers ("==19182== Invalid write of size 4" and
 the call stack under it) ran together into one line. A <pre> of several lines is marked as
-code, which keeps them.
+code, which keeps them. Manuals made by Texinfo, DocBook or AsciiDoc lost every heading (so
+no sentence was read under its section): a heading is taken out of the divs that hold it
+alone, and such a page may be read with its body framed as the article (`framed`).
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def repair(html: str) -> str:
         changed |= _paragraphs(div)
     for pre in list(root.iter("pre")):
         changed |= _preformatted(pre)
+    for heading in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6")):
+        changed |= _unwrapped(heading)
     if not changed:
         return html
     return str(lxml.html.tostring(root.getroottree(), encoding="unicode", method="html"))
@@ -135,6 +139,44 @@ def _preformatted(pre: Any) -> bool:
         code.append(child)  # moves it, with its tail
     pre.append(code)
     return True
+
+
+def _unwrapped(heading: Any) -> bool:
+    """Take a heading out of the divs that hold it alone (DocBook's `<div class="titlepage">
+    <div><div><h2>`): trafilatura drops such a stack as a short block of links (the heading's
+    `<a name>` anchor). True if it did."""
+    changed = False
+    parent = heading.getparent()
+    while (parent is not None and parent.tag == "div" and len(parent) == 1
+           and not (parent.text or "").strip() and not (heading.tail or "").strip()):
+        grand = parent.getparent()
+        parent.drop_tag()
+        parent, changed = grand, True
+    return changed
+
+
+def framed(html: str) -> str | None:
+    """The page with its body in an <article>, when it marks no main part (no <main>, no
+    <article>: Texinfo, DocBook and AsciiDoc manuals); None when it does (or does not parse).
+    Without one trafilatura gathers the page's paragraphs, lists and code one by one, and no
+    heading among them; with one it may also take the page's chrome, so the caller weighs the
+    two (`loaders._read_html`)."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+    except (ValueError, lxml.etree.LxmlError):
+        return None
+    body = root.find("body")
+    if body is None or root.find(".//main") is not None or root.find(".//article") is not None:
+        return None
+    article = lxml.html.Element("article")
+    article.text, body.text = body.text, None
+    for child in list(body):
+        article.append(child)
+    body.append(article)
+    return str(lxml.html.tostring(root.getroottree(), encoding="unicode", method="html"))
 
 
 def _in_heading(element: Any) -> bool:

@@ -443,3 +443,31 @@ def test_a_pdf_accent_set_before_its_letter_is_put_back_on_it(tmp_path: Path) ->
     docs, _ = load([path])
     assert "Originally written by Niels Möller, with help from José." in (
         next(iter(docs.values()))[0].text)
+
+
+def test_a_manual_without_a_main_part_keeps_its_headings(tmp_path: Path) -> None:
+    """DocBook, Texinfo and AsciiDoc pages mark no <main> or <article>, and DocBook puts each
+    heading alone in three divs: every heading was lost, so no option list was read under the
+    program it belongs to ("5.6. cg_diff Command-line Options")."""
+    prose = "".join(f"<p>Paragraph {n} says how the profiler counts cache misses.</p>"
+                    for n in range(4))
+    (tmp_path / "cg-manual.html").write_text(
+        "<html><head><title>5. Cachegrind</title></head><body>"
+        '<div><table class="nav"><tr><td><a href="prev.html">Prev</a></td>'
+        '<td><a href="next.html">Next</a></td></tr></table></div><div class="chapter">'
+        '<div class="titlepage"><div><div><h1 class="title"><a name="cg"></a>5. Cachegrind'
+        f"</h1></div></div></div>{prose}"
+        '<div class="sect1"><div class="titlepage"><div><div><h2 class="title">'
+        '<a name="cg.diffopts"></a>5.6. cg_diff Command-line Options</h2></div></div></div>'
+        '<div class="variablelist"><dl class="variablelist"><dt><span class="term"><code>'
+        "--mod-filename=&lt;expr&gt; [default: none]</code></span></dt><dd><p>Specifies a Perl "
+        "search-and-replace expression that is applied to all filenames.</p></dd></dl></div>"
+        "</div></div></body></html>", encoding="utf-8")
+    docs, _ = load([tmp_path])
+    text = next(iter(docs.values()))[0].text
+    lines = text.splitlines()
+    assert "5.6. cg_diff Command-line Options" in lines
+    assert "Prev" not in lines and "Next" not in lines
+    from ingest import section_label
+
+    assert section_label(text, text.index("--mod-filename")) == "5.6. cg_diff Command-line Options"
