@@ -191,11 +191,12 @@ class SentenceScorer:
                     stems[pos - 1] if pos > 0 else set()) | (
                     stems[pos + 1] if pos + 1 < len(stems) else set())
                 own, subject = stems[pos], ""
-                if asked_before[pos] is not None and final_mark(sentence) != "?":
+                asking_line = asked_before[pos]
+                if asking_line is not None and final_mark(sentence) != "?":
                     # The line before asks a question, this one answers it (a FAQ: "Where does
                     # the name come from?" then "From Nordic mythology."): its words are this
                     # answer's subject.
-                    own = own | set(content_terms(asked_before[pos]))
+                    own = own | set(content_terms(asking_line))
                 restates = (bool(own) and own <= asked and 2 * len(own) >= len(asked)
                             and sentence.rstrip().endswith(".")
                             and bool(literals(label) or numbers(label)))
