@@ -12,7 +12,8 @@ program output, a build file or a table of numbers ("==19182== Invalid write of 
 the call stack under it) ran together into one line. A <pre> of several lines is marked as
 code, which keeps them. Manuals made by Texinfo, DocBook or AsciiDoc lost every heading (so
 no sentence was read under its section): a heading is taken out of the divs that hold it
-alone, and such a page may be read with its body framed as the article (`framed`).
+alone, and such a page may be read with its body framed as the article (`framed`); the
+pager between a manual's pages ("Next: ..., Previous: ..., Up: ...") is dropped.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def repair(html: str) -> str:
         changed |= _preformatted(pre)
     for heading in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6")):
         changed |= _unwrapped(heading)
+    for block in list(root.iter(*PAGER_BLOCKS)):
+        if block.getparent() is not None:  # not inside a pager dropped already
+            changed |= _dropped_pager(block)
     if not changed:
         return html
     return str(lxml.html.tostring(root.getroottree(), encoding="unicode", method="html"))
@@ -153,6 +157,28 @@ def _unwrapped(heading: Any) -> bool:
         parent.drop_tag()
         parent, changed = grand, True
     return changed
+
+
+# A manual's pager between its pages ("Next: Reporting bugs, Previous: Time, Up: Time
+# [Contents][Index]") answers no question: links, and no words of its own but these.
+PAGER_WORDS = {"next", "previous", "prev", "up"}
+PAGER_BLOCKS = ("p", "div", "nav", "td", "header", "footer")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _dropped_pager(block: Any) -> bool:
+    """Drop a block of pager links; True if it did."""
+    links = list(block.iter("a"))
+    if not links or block.getparent() is None:
+        return False
+    own = block.text_content()
+    for link in links:
+        own = own.replace(link.text_content(), " ", 1)
+    words = {w.lower() for w in _WORD_RE.findall(own)}
+    if not words or not words <= PAGER_WORDS:
+        return False
+    block.drop_tree()  # keeps its tail
+    return True
 
 
 def framed(html: str) -> str | None:

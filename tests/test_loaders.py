@@ -471,3 +471,20 @@ def test_a_manual_without_a_main_part_keeps_its_headings(tmp_path: Path) -> None
     from ingest import section_label
 
     assert section_label(text, text.index("--mod-filename")) == "5.6. cg_diff Command-line Options"
+
+
+def test_a_manuals_pager_is_not_text(tmp_path: Path) -> None:
+    """Texinfo heads and foots each node with "Next: ..., Previous: ..., Up: ... [Contents]";
+    once the headings were kept, "Who maintains GNU time?" was answered with that line."""
+    prose = "<p>The time command runs another program and reports how long it took.</p>" * 3
+    pager = ('<div class="header"><p>Next: <a href="#bugs" rel="next">Reporting bugs</a>, '
+             'Previous: <a href="#top" rel="prev">Time</a>, Up: <a href="#top">Time</a> '
+             '&nbsp; [<a href="#toc">Contents</a>][<a href="#ix">Index</a>]</p></div>')
+    (tmp_path / "time.html").write_text(
+        f"<html><head><title>GNU time</title></head><body>{pager}<h2>1 Measuring</h2>{prose}"
+        f"<p>See <a href='#fmt'>the format</a> for what it reports next.</p>{pager}"
+        "</body></html>", encoding="utf-8")
+    docs, _ = load([tmp_path])
+    text = next(iter(docs.values()))[0].text
+    assert "Previous:" not in text and "Reporting bugs" not in text
+    assert "See the format for what it reports next." in text
