@@ -326,8 +326,8 @@ def test_a_pdf_table_of_contents_is_not_text(tmp_path: Path) -> None:
     assert ". . ." not in text and "....." not in text and "\ni\n" not in f"\n{text}\n"
 
 
-def test_pdf_ligatures_are_spelled_out(tmp_path: Path) -> None:
-    """Typeset PDFs give "ﬁ" as one glyph: "ﬁles" matched no search for "files"."""
+def _typeset_pdf(path: Path, line: str) -> Path:
+    """A one-page PDF of one line in a TrueType font, which can set ligatures and accents."""
     import reportlab
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -335,12 +335,17 @@ def test_pdf_ligatures_are_spelled_out(tmp_path: Path) -> None:
 
     font = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
     pdfmetrics.registerFont(TTFont("Vera", font))
-    path = tmp_path / "manual.pdf"
     c = canvas.Canvas(str(path))
     c.setFont("Vera", 11)
-    c.drawString(72, 760, "Damaged \ufb01les are \ufb02agged and recovered.")
+    c.drawString(72, 760, line)
     c.showPage()
     c.save()
+    return path
+
+
+def test_pdf_ligatures_are_spelled_out(tmp_path: Path) -> None:
+    """Typeset PDFs give "ﬁ" as one glyph: "ﬁles" matched no search for "files"."""
+    path = _typeset_pdf(tmp_path / "manual.pdf", "Damaged \ufb01les are \ufb02agged and recovered.")
     docs, _ = load([path])
     assert "Damaged files are flagged and recovered." in next(iter(docs.values()))[0].text
 
@@ -427,19 +432,8 @@ def test_pdf_running_headers_with_page_numbers_do_not_cut_sentences(tmp_path: Pa
 
 def test_a_pdf_accent_set_before_its_letter_is_put_back_on_it(tmp_path: Path) -> None:
     """TeX sets "ö" as "¨" then "o", and pypdf reads "M¨oller": no search for the name matched."""
-    import reportlab
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    font = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
-    pdfmetrics.registerFont(TTFont("Vera", font))
-    path = tmp_path / "manual.pdf"
-    c = canvas.Canvas(str(path))
-    c.setFont("Vera", 11)
-    c.drawString(72, 760, "Originally written by Niels M\u00a8oller, with help from Jos\u00b4e.")
-    c.showPage()
-    c.save()
+    path = _typeset_pdf(tmp_path / "manual.pdf",
+                        "Originally written by Niels M\u00a8oller, with help from Jos\u00b4e.")
     docs, _ = load([path])
     assert "Originally written by Niels Möller, with help from José." in (
         next(iter(docs.values()))[0].text)
