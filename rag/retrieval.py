@@ -78,9 +78,7 @@ def _with_parts(doc_freq: dict[str, int]) -> dict[str, int]:
     out = dict(doc_freq)
     for term, df in doc_freq.items():
         if "_" in term:
-            # The index stemmed the token whole ("xml_resumepars"): a part may be a stem
-            # already, or not yet one ("xml").
-            for part in {s for p in term.split("_") if len(p) > 1 for s in (p, stem(p))}:
+            for part in {stem(p) for p in term.split("_") if len(p) > 1}:
                 out[part] = max(out.get(part, 0), df)
     return out
 
