@@ -68,21 +68,6 @@ def _bm25_tokenize(texts: list[str]) -> Any:
                           token_pattern=BM25_TOKEN)
 
 
-def _with_parts(doc_freq: dict[str, int]) -> dict[str, int]:
-    """Document frequencies with each part of a snake_case token counted as well (at least as
-    often as the token): the sentence scorer reads a question's "cg_annotate" as "cg" and
-    "annotate" (`text.tokens`), and a part no chunk holds alone would look like a word the
-    collection never mentions."""
-    from .text import stem
-
-    out = dict(doc_freq)
-    for term, df in doc_freq.items():
-        if "_" in term:
-            for part in {stem(p) for p in term.split("_") if len(p) > 1}:
-                out[part] = max(out.get(part, 0), df)
-    return out
-
-
 class Bm25Index:
     """A bm25s index over every committed chunk, rebuilt from the store when the store changes.
 
@@ -119,8 +104,7 @@ class Bm25Index:
                 counts = np.zeros(len(tokenized.vocab), dtype=np.int64)
                 for ids in tokenized.ids:
                     counts[np.unique(np.asarray(ids, dtype=np.int64))] += 1
-                doc_freq = _with_parts({term: int(counts[i])
-                                        for term, i in tokenized.vocab.items()})
+                doc_freq = {term: int(counts[i]) for term, i in tokenized.vocab.items()}
             self._chunks, self._retriever = chunks, retriever
             self.doc_freq, self.n_docs = doc_freq, len(chunks)
             self._version = version
