@@ -515,23 +515,6 @@ def test_a_sentence_ending_in_a_colon_answers_with_the_list_it_introduces(assist
     assert all(f in answer.text for f in ("WidgetCreate", "WidgetSetHandler", "WidgetParse"))
 
 
-def test_a_part_of_a_snake_case_name_is_a_word_the_collection_uses(assistant_with) -> None:  # type: ignore[no-untyped-def]
-    """The index holds "cg_annotate" whole and the question reads as "cg" and "annotate": a part
-    no chunk held alone looked like a name the collection never mentions, and every sentence
-    that did not repeat it (an option's line on another page) was refused."""
-    assistant = assistant_with({
-        "profiling.md": "# Profiling\n\nRun cg_annotate on the output file to see a "
-                        "function-by-function summary of the profile.\n",
-        "options.md": "# Annotation options\n\n- --context=N [default: 8]: Print N lines of "
-                      "context before and after each annotated line.\n- --auto=<no|yes> "
-                      "[default: yes]: Annotate every file that can be found.\n"})
-
-    question = "How many lines of context does cg_annotate print by default?"
-    assert _sentence(assistant, question, "- --context=N").unseen_names_ok
-    answer = assistant.ask(question)
-    assert not answer.abstained and "[default: 8]" in answer.text
-
-
 def test_a_sentence_about_another_function_does_not_answer_for_the_one_asked(assistant_with) -> None:  # type: ignore[no-untyped-def]
     """"The XMLCALL annotation was added in Expat 1.95.7" answered "In which Expat version was
     XML_StopParser added?": the question's code name must stand in the sentence, its
