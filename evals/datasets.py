@@ -296,6 +296,17 @@ MACHINE_CORPORA = {
     # it validates that rule, not the system on unseen text; all held-out.
     "pyfaq": MachineCorpus(
         "/usr/share/doc/python3.*/html/faq", ("general.html", "library.html")),
+    # `npmdoc`: six pages of the npm CLI's documentation (Artistic-2.0; HTML generated from
+    # Markdown, with a table of contents, option lists of "Default:" and "Type:" lines and
+    # folder-tree drawings) and Debian's users-and-groups page (GPL-2; a DocBook list of
+    # account names and their descriptions); written in session 29 from the documents alone,
+    # before any answer was seen; all held-out.
+    "npmdoc": MachineCorpus(
+        "/usr/lib/node_modules/npm/docs/output",
+        ("commands/npm-ci.html", "using-npm/scripts.html", "configuring-npm/package-lock-json.html",
+         "commands/npm-version.html", "configuring-npm/folders.html",
+         "using-npm/workspaces.html"),
+        extra=(Path("/usr/share/doc/base-passwd/users-and-groups.html"),)),
 }
 
 
@@ -319,7 +330,7 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             f"this machine lacks {', '.join(missing)}. Run the other sets, or install the "
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
             "shared-mime-info, python3.11-doc, bzip2, bc, libffi8, ninja-build, time, "
-            "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev)."
+            "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev, npm, base-passwd)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:
@@ -350,9 +361,8 @@ def select_split(dataset: Dataset, split: str | None) -> Dataset:
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
     """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rgb`, `rustdoc`,
-    `rustbook`, `nodedoc`, `pydoc`, `pyref`, `unixdoc`, `tooldoc`, `libdoc`, `devdoc`, `pyfaq`) or
-    a gold JSONL
-    path plus its corpus.
+    `rustbook`, `nodedoc`, `pydoc`, `pyref`, `unixdoc`, `tooldoc`, `libdoc`, `devdoc`, `pyfaq`,
+    `npmdoc`) or a gold JSONL path plus its corpus.
 
     Raises:
         DatasetError: with what to do (e.g. the shared folder is absent).
@@ -384,8 +394,8 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     if not path.is_file():
         raise DatasetError(
             f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa, rgb, rustdoc, "
-            "rustbook, nodedoc, pydoc, pyref, unixdoc, tooldoc, libdoc, devdoc, pyfaq or a path to a "
-            ".jsonl file."
+            "rustbook, nodedoc, pydoc, pyref, unixdoc, tooldoc, libdoc, devdoc, pyfaq, npmdoc or a "
+            "path to a .jsonl file."
         )
     if not corpus:
         raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")
