@@ -28,9 +28,9 @@ def normalize_answer(text: str) -> str:
     spaces, so "Su-35" matches "Su 35" and "five-hour" matches "five hour"; so do slashes and
     colons (the path "<MIME>/globs2" names "globs2", "ErrorKind::NotFound" names "NotFound")
     and so do brackets of every kind ("cachegrind.out.<pid>" names "cachegrind.out"), an
-    equals sign and a dot before a name ("os.availableParallelism()"
-    names "availableParallelism", "clearImmediate(immediate)" names "clearImmediate", a
-    signature's "width=70" names its default 70);
+    equals sign, an at sign ("npm@4.0.0" names 4.0.0) and a dot before a name
+    ("os.availableParallelism()" names "availableParallelism", "clearImmediate(immediate)"
+    names "clearImmediate", a signature's "width=70" names its default 70);
     counts up to twenty become digits, so "six months" matches "6"; citation markers ("[1]")
     go, so they never pass for a number the answer lacks; a possessive 's goes, so
     "Apple's iPhone" names "Apple" (plain SQuAD normalisation turns it into "apples").
@@ -38,7 +38,7 @@ def normalize_answer(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).lower()
     text = _CITATION.sub(" ", text)
     text = _POSSESSIVE.sub("", text)
-    text = re.sub(r"[-/:=()\[\]<>{}]|(?<=\w)\.(?=[^\W\d]{2})", " ", text)
+    text = re.sub(r"[-/:=@()\[\]<>{}]|(?<=\w)\.(?=[^\W\d]{2})", " ", text)
     text = "".join(ch for ch in text if ch not in _PUNCT)
     text = _ARTICLES.sub(" ", text)
     text = _COUNT_WORD.sub(lambda m: _COUNTS[m.group(1)], text)

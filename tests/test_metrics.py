@@ -38,6 +38,7 @@ def test_containment_is_on_word_boundaries() -> None:
     assert not m.contains("anything", "")
     assert m.contains("• <MIME>/globs2 (names to MIME types)", "globs2")  # a path's parts
     assert m.contains("The variant is ErrorKind::NotFound.", "NotFound")
+    assert m.contains("As of npm@4.0.0, a new event was introduced.", "4.0.0")  # name@version
     assert m.contains("Its default name is cachegrind.out.<pid> [1].", "cachegrind.out")
     assert m.contains("It is std::io::Error.", "std::io::Error")
     assert not m.contains("the globs2file", "globs2")
