@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .layout import html_blocks, unwrap_lines, xml_heading
-from .markup import framed, repair
+from .markup import framed, repair, without_code
 from .types import Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -268,8 +268,10 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
     if not text.strip():
         raise SkipFile("no main text found in the HTML page")
     # Dates only from what the page declares (meta tags, <time>, a date line): the extensive
-    # search takes a footer's "© 2025" for a publish date of 1 January 2025.
-    meta = trafilatura.extract_metadata(html, extensive=False)
+    # search takes a footer's "© 2025" for a publish date of 1 January 2025, and even the
+    # quick one a date printed in a code example.
+    declared = without_code(html)
+    meta = trafilatura.extract_metadata(html if declared is None else declared, extensive=False)
     doc = RawDocument(source=source, text=text, path=str(path), kind="html", clean=False)
     if meta is not None:
         doc.title = meta.title or None

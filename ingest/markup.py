@@ -205,6 +205,23 @@ def framed(html: str) -> str | None:
     return str(lxml.html.tostring(root.getroottree(), encoding="unicode", method="html"))
 
 
+def without_code(html: str) -> Any | None:
+    """The page as a tree without its code, program output and keyboard input (<pre>, <code>,
+    <samp>, <kbd>), for reading what the page declares of itself: a date in an example
+    ("rustdoc 1.17.0 (56124baa9 2017-04-24)", a key "created 2010-08-31") is no publish date.
+    None when it does not parse."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+    except (ValueError, lxml.etree.LxmlError):
+        return None
+    for element in root.xpath("//pre|//code|//samp|//kbd"):
+        element.drop_tree()  # keeps the text after it
+    return root
+
+
 def _in_heading(element: Any) -> bool:
     parent = element.getparent()
     while parent is not None:

@@ -92,6 +92,21 @@ def test_formats(tmp_path: Path) -> None:
         "2020-01-02", "https://example.org/story", "Harbour story")
 
 
+def test_a_date_in_a_code_example_is_no_publish_date(tmp_path: Path) -> None:
+    """A reference page that declares no date printed one in an example ("rustdoc 1.17.0
+    (56124baa9 2017-04-24)"), which was read as its publish date and so made it the newest
+    document of its collection."""
+    (tmp_path / "version.html").write_text(
+        "<html><head><title>Version flag</title></head><body><main><h1>Version flag</h1>"
+        "<p>Print the version of the tool and exit. The output names the release and the "
+        "commit it was built from:</p><pre><code>$ tool --version\ntool 1.17.0 "
+        "(56124baa9 2017-04-24)</code></pre><p>Nothing else is printed.</p></main></body>"
+        "</html>")
+    page = load([tmp_path])[0]["version.html"][0]
+    assert "2017-04-24" in page.text, "the example stays in the text"
+    assert page.published is None
+
+
 def test_include_and_exclude_globs(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("Alpha text here.")
     (tmp_path / "b.txt").write_text("Beta text here.")
