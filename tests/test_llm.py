@@ -102,6 +102,44 @@ def test_the_local_model_judges_whether_a_source_states_an_answer(model_dir: Pat
     assert invented < stated  # type: ignore[operator]
 
 
+@pytest.mark.slow
+@pytest.mark.llm
+def test_prompts_start_from_their_instructions_already_read(model_dir: Path) -> None:
+    """Answers and checks alternate, each with its own instructions: once two prompts with the
+    same instructions were read, later ones start from them already read, and answer as they
+    would from scratch."""
+    from rag.answerers.llm import SYSTEM, VERIFY_SYSTEM
+
+    settings = Settings(answerer="local", model_dir=model_dir)
+    generator = make_answerer(settings).generator  # type: ignore[attr-defined]
+    facts = ["The Harbour Bridge was opened by Mayor Ana Ruiz on 4 May 2019.",
+             "The library on Elm Street closes at 8 pm on weekdays.",
+             "The ferry to Kelp Island leaves every 40 minutes from pier 3."]
+    questions = ["Who opened the Harbour Bridge?", "When does the library close on weekdays?",
+                 "How often does the ferry to Kelp Island leave?"]
+
+    def asked(i: int) -> list[dict[str, str]]:
+        return [{"role": "system", "content": SYSTEM},
+                {"role": "user", "content": f"Sources:\n[1] {facts[i]}\n\nQuestion: "
+                                            f"{questions[i]}\nAnswer:"}]
+
+    answers = []
+    for i in range(3):
+        answers.append("".join(generator.chat(asked(i), 24)))
+        generator.yes_probability([{"role": "system", "content": VERIFY_SYSTEM},
+                                   {"role": "user", "content": f"Source: {facts[i]}\n\n"
+                                    f"Question: {questions[i]}\nAnswer: {answers[-1]}"}])
+    llm = generator._llm
+    opening, _ = generator._openings._states[SYSTEM]
+    assert len(opening) >= 20  # the template's header and the instructions
+    assert llm.input_ids[: len(opening)].tolist() != opening  # the check's prompt is in context
+    generator._openings.restore(llm, asked(2))
+    assert llm.n_tokens == len(opening) and llm.input_ids[: llm.n_tokens].tolist() == opening
+    fresh = make_answerer(settings).generator  # type: ignore[attr-defined]
+    assert "".join(fresh.chat(asked(2), 24)) == answers[2]
+    assert "40 minutes" in answers[2]
+
+
 def test_yes_share_reads_yes_against_no_in_any_spelling() -> None:
     from rag.answerers.llm import yes_share
 

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 # 2.3 -> 3.4 s on the news benchmark. Each sentence with its neighbours (session 4) cost more
 # time for less: RealTime QA dev 0.552 -> 0.581 at p50 4.6 -> 7.5 s.
 PROMPT_SENTENCES = 8
+# Tokens two prompts with one system message must share before their common opening is kept.
+MIN_OPENING = 8
 REWRITE_TOKENS = 48  # a standalone question is short; stop a model that starts answering
 
 # No licence to refuse: Qwen2.5-Coder-1.5B given one refused answerable questions whose answer
@@ -114,6 +116,7 @@ class LlamaCppGenerator:
         self._llm: Any = None
         # One llama.cpp context serves one generation at a time (UI sessions share it).
         self._lock = threading.Lock()
+        self._openings = _Openings()
 
     def _load(self) -> Any:
         if self._llm is None:
@@ -138,12 +141,14 @@ class LlamaCppGenerator:
     def chat(self, messages: list[Message], max_tokens: int | None = None) -> Iterator[str]:
         with self._lock:
             llm = self._load()
+            self._openings.restore(llm, messages)
             for part in llm.create_chat_completion(messages=messages,
                                                    max_tokens=max_tokens or self.max_tokens,
                                                    temperature=self.temperature, stream=True):
                 delta = part["choices"][0].get("delta", {}).get("content")
                 if delta:
                     yield delta
+            self._openings.learn(llm, messages)
 
     def yes_probability(self, messages: list[Message]) -> float | None:
         """P(the reply starts with "yes" rather than "no"), from the first token's logits."""
@@ -164,9 +169,67 @@ class LlamaCppGenerator:
                     seen.update({w: float(p[t]) for w, t in single.items()})
                 return scores
 
+            self._openings.restore(llm, messages)
             llm.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0,
                                        logits_processor=[record])
+            self._openings.learn(llm, messages)
         return yes_share(seen)
+
+
+class _Openings:
+    """The model's state after the opening its prompts with one system message share (the
+    chat template's header, the instructions, "Sources:"), for each such message.
+
+    llama.cpp reuses what it has read when a prompt starts as the last one did; but the answer
+    and the check that follows it have different instructions, so the next answer would read its
+    own again (68 tokens of the reader's prompt: ~0.5 s of its first token on 2 cores). The
+    opening is learned from the first two prompts of a system message (the tokens they share),
+    read once, and restored before each later prompt that the context does not start with.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, list[int]] = {}  # a system message's last prompt, while unlearned
+        self._states: dict[str, tuple[list[int], Any]] = {}
+
+    @staticmethod
+    def _system(messages: list[Message]) -> str | None:
+        return messages[0]["content"] if messages and messages[0]["role"] == "system" else None
+
+    def restore(self, llm: Any, messages: list[Message]) -> None:
+        """Start from the system message's opening unless the context already does."""
+        system = self._system(messages)
+        if system is None or system not in self._states:
+            return
+        opening, state = self._states[system]
+        if llm.input_ids[: min(llm.n_tokens, len(opening))].tolist() != opening:
+            llm.load_state(state)
+
+    def learn(self, llm: Any, messages: list[Message]) -> None:
+        """After a prompt was read: keep its system message's opening once two prompts tell it."""
+        import numpy as np
+
+        system = self._system(messages)
+        if system is None or system in self._states:
+            return
+        tokens = llm.input_ids[: llm.n_tokens].tolist()
+        last = self._last.pop(system, None)
+        if last is None:
+            self._last[system] = tokens
+            return
+        shared = next((i for i, (a, b) in enumerate(zip(last, tokens, strict=False))
+                       if a != b), min(len(last), len(tokens)))
+        if shared < MIN_OPENING:
+            self._last[system] = tokens
+            return
+        llm.reset()
+        llm.eval(tokens[:shared])
+        state = llm.save_state()
+        # The state copies a row of logits per token read (~40 MB for the opening); a prompt
+        # always reads more after its opening, so they are never sampled from: one row of
+        # zeros, repeated, stands for them.
+        state.scores = np.broadcast_to(np.zeros(state.scores.shape[1], dtype=state.scores.dtype),
+                                       state.scores.shape)
+        self._states[system] = (tokens[:shared], state)
 
 
 class OpenAIGenerator:
