@@ -17,6 +17,10 @@ from .cleaning import ends_sentence
 _SPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 _LIST_START = re.compile(r"^\s*(?:[-•▪◦*–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
+# Words no sentence ends with: a line ending in one (or in a comma) goes on, however short a
+# code span's wider type left it ("Cache files are stored in ~/.npm on Posix, or").
+_OPEN_ENDS = {"a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "for", "with",
+              "by", "from", "as", "at", "into", "than", "that", "which", "whose"}
 
 
 # Elements of trafilatura's XML that hold a block of their own inside another (a table cell of
@@ -176,9 +180,11 @@ def unwrap_lines(text: str) -> str:
     """Join the printed lines of a page back into paragraphs.
 
     A line that runs (nearly) to the right margin was wrapped there: it continues on the next
-    line. A short line ends its paragraph; so does a line before a list item, and a short line
-    without final punctuation (a heading) stands alone. "S3-" at the margin joins "compatible"
-    without a space; "contain-" joins "ing" without the hyphen.
+    line; so does one that ends in a word's hyphen, a comma or a word no sentence ends with
+    ("or", "the"). A short line ends its paragraph; so does a line before a list item, and a
+    short line without final punctuation (a heading) stands alone, unless it starts in lower
+    case after a wrapped line that left its sentence open. "S3-" at the margin joins
+    "compatible" without a space; "contain-" joins "ing" without the hyphen.
     """
     lines = [line.rstrip() for line in text.split("\n")]
     lengths = sorted(len(line) for line in lines if line.strip())
@@ -201,7 +207,12 @@ def unwrap_lines(text: str) -> str:
             out.append("")
             continue
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        heading = len(line) < 0.6 * width and not ends_sentence(stripped)
+        open_end = stripped.endswith(",") or stripped.rsplit(None, 1)[-1].lower() in _OPEN_ENDS
+        # A short line without final punctuation is a heading, unless it is left open or goes
+        # on with the sentence a wrapped line left open ("... in the order they appear in your"
+        # / "package.json", printed in a wider code font).
+        heading = (len(line) < 0.6 * width and not ends_sentence(stripped) and not open_end
+                   and not (current and not ends_sentence(current) and stripped[:1].islower()))
         if heading or _LIST_START.match(line):
             flush()
         if not current:
@@ -210,7 +221,10 @@ def unwrap_lines(text: str) -> str:
             current = _join_hyphenated(current, stripped)
         else:
             current += " " + stripped
-        wrapped = len(line) >= 0.8 * width and not heading
+        # A browser breaks a line after a word's hyphen well before the margin when what
+        # follows is long: "... in favor of --install-" / "strategy=nested".
+        broken = stripped.endswith("-") and stripped[-2:-1].isalnum() and nxt[:1].isalnum()
+        wrapped = (len(line) >= 0.8 * width or broken or open_end) and not heading
         if not wrapped or not nxt or _LIST_START.match(nxt):
             flush()
     flush()

@@ -122,6 +122,32 @@ def test_a_word_split_at_the_margin_is_made_whole() -> None:
     assert "matching null-terminated helper" in out
 
 
+def test_a_page_printed_by_a_browser_keeps_its_sentences_whole() -> None:
+    """A browser breaks a line after a word's hyphen well before the margin, and a code span
+    (wider type) leaves short lines mid-sentence: "--install-" + "strategy=nested", "... in
+    your" + "package.json" and "..., or" + "%LocalAppData%/npm-cache ..." were cut, and a short
+    line read as a heading."""
+    text = ("legacy-bundling\n"
+            "DEPRECATED: This option has been deprecated in favor of --install-\n"
+            "strategy=nested\n"
+            "Instead of hoisting package installs in node_modules, install packages in the same\n"
+            "manner that they are depended on. This may cause very deep directory structures.\n"
+            "Commands will be run in each workspace in the order they appear in your project's\n"
+            "package.json\n"
+            "Cache files are stored in ~/.npm on Posix, or\n"
+            "%LocalAppData%/npm-cache on Windows.\n"
+            "Ignoring missing scripts\n"
+            "It is not required for all of the workspaces to implement the scripts that run.")
+    out = unwrap_lines(text).split("\n")
+    assert out[0] == "legacy-bundling"
+    assert out[1] == ("DEPRECATED: This option has been deprecated in favor of "
+                      "--install-strategy=nested")
+    assert any(line.endswith("in your project's package.json") for line in out)
+    assert "Cache files are stored in ~/.npm on Posix, or %LocalAppData%/npm-cache on Windows." \
+        in out
+    assert "Ignoring missing scripts" in out, "a heading after a finished sentence stays one"
+
+
 def test_an_api_heading_labels_its_section_but_a_code_line_does_not() -> None:
     from ingest import section_label
 
