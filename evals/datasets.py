@@ -28,7 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -310,6 +310,47 @@ MACHINE_CORPORA = {
 }
 
 
+# Sets whose documents are another set's HTML pages printed to PDF by a browser, as many PDF
+# manuals are made, asked the same questions. `npmpdf`: npmdoc's pages printed by headless
+# Chromium (a date and title header and a file:// footer on every page, bullets drawn, code
+# spans in a wider type); session 29.
+PRINTED = {"npmpdf": "npmdoc"}
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+# The flags a browser needs on a machine without a network or a display (no first-run pages,
+# no background fetches, no GPU).
+_PRINT_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+
+def printed_corpus_dir(name: str, cache: Path) -> Path:
+    """Print (once) a printed set's HTML pages to PDF; return the folder of the PDFs.
+
+    Raises:
+        DatasetError: no browser to print with, or a page did not print.
+    """
+    pages = machine_corpus_dir(PRINTED[name], cache)
+    browser = next((found for b in BROWSERS if (found := shutil.which(b))), None)
+    if browser is None:
+        raise DatasetError(f"The {name} set prints {PRINTED[name]}'s pages to PDF with a browser, "
+                           "and this machine has none: install Debian's chromium, or run "
+                           f"{PRINTED[name]}.")
+    out = cache / name
+    out.mkdir(parents=True, exist_ok=True)
+    for page in sorted(pages.glob("*.html")):
+        target = out / f"{page.stem}.pdf"
+        if target.is_file():
+            continue
+        profile = out / ".browser"
+        done = subprocess.run([browser, *_PRINT_FLAGS, f"--user-data-dir={profile}",
+                               f"--print-to-pdf={target}", page.resolve().as_uri()],
+                              capture_output=True, timeout=300, check=False)
+        if done.returncode or not target.is_file():
+            raise DatasetError(f"{browser} could not print {page} to PDF: "
+                               f"{done.stderr.decode(errors='replace')[-300:]}")
+    shutil.rmtree(out / ".browser", ignore_errors=True)
+    return out
+
+
 def machine_corpus_dir(name: str, cache: Path) -> Path:
     """Assemble (once) a validation set's corpus from this machine's files; return its folder.
 
@@ -358,11 +399,15 @@ def select_split(dataset: Dataset, split: str | None) -> Dataset:
     return Dataset(dataset.name, [i for i in dataset.items if i.split == split], dataset.corpus)
 
 
+def _printed(source: str) -> str:
+    return str(Path(source).with_suffix(".pdf")) if source.endswith(".html") else source
+
+
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
     """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rgb`, `rustdoc`,
     `rustbook`, `nodedoc`, `pydoc`, `pyref`, `unixdoc`, `tooldoc`, `libdoc`, `devdoc`, `pyfaq`,
-    `npmdoc`) or a gold JSONL path plus its corpus.
+    `npmdoc`, `npmpdf`) or a gold JSONL path plus its corpus.
 
     Raises:
         DatasetError: with what to do (e.g. the shared folder is absent).
@@ -376,6 +421,12 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
         items = load_items(DATASETS / f"{name_or_path}.jsonl")
         return Dataset(name_or_path, items[:limit] if limit else items,
                        machine_corpus_dir(name_or_path, cache))
+    if name_or_path in PRINTED:
+        items = [replace(item, sources=[_printed(s) for s in item.sources],
+                         also_sources=[_printed(s) for s in item.also_sources])
+                 for item in load_items(DATASETS / f"{PRINTED[name_or_path]}.jsonl")]
+        return Dataset(name_or_path, items[:limit] if limit else items,
+                       printed_corpus_dir(name_or_path, cache))
     if name_or_path in ("news", "example", "techdocs"):
         path = DATASETS / f"{name_or_path}.jsonl"
         folder = {"news": shared_dir() / "corpus" / "news",
@@ -394,8 +445,8 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     if not path.is_file():
         raise DatasetError(
             f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa, rgb, rustdoc, "
-            "rustbook, nodedoc, pydoc, pyref, unixdoc, tooldoc, libdoc, devdoc, pyfaq, npmdoc or a "
-            "path to a .jsonl file."
+            "rustbook, nodedoc, pydoc, pyref, unixdoc, tooldoc, libdoc, devdoc, pyfaq, npmdoc, "
+            "npmpdf or a path to a .jsonl file."
         )
     if not corpus:
         raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")

@@ -110,6 +110,21 @@ def test_local_answerer_passes_the_gate(make_assistant, news_corpus) -> None:
     assert gate(result.summary, "news", "local") == []
 
 
+@pytest.mark.slow
+def test_a_printed_set_asks_its_questions_of_the_pages_printed_to_pdf(tmp_path: Path) -> None:
+    """`npmpdf` is npmdoc's pages printed by a browser, as many PDF manuals are made: the same
+    questions, each source a PDF that holds its page's text."""
+    from ingest.loaders import read_file
+
+    printed = load_dataset("npmpdf", cache=tmp_path)
+    html = load_dataset("npmdoc", cache=tmp_path)
+    assert [i.question for i in printed.items] == [i.question for i in html.items]
+    sources = {s for i in printed.items for s in i.sources}
+    assert sources and all(s.endswith(".pdf") and (printed.corpus / s).is_file() for s in sources)
+    page = read_file(printed.corpus / "npm-ci.pdf", "npm-ci.pdf", 10**8)[0]
+    assert "automatically removed before npm ci begins its install" in " ".join(page.text.split())
+
+
 def test_every_gold_item_has_a_stable_split() -> None:
     from evals.datasets import select_split, split_of
 
