@@ -127,18 +127,20 @@ def test_a_page_printed_by_a_browser_keeps_its_sentences_whole() -> None:
     (wider type) leaves short lines mid-sentence: "--install-" + "strategy=nested", "... in
     your" + "package.json" and "..., or" + "%LocalAppData%/npm-cache ..." were cut, and a short
     line read as a heading."""
-    text = ("legacy-bundling\n"
-            "DEPRECATED: This option has been deprecated in favor of --install-\n"
-            "strategy=nested\n"
-            "Instead of hoisting package installs in node_modules, install packages in the same\n"
-            "manner that they are depended on. This may cause very deep directory structures.\n"
-            "Commands will be run in each workspace in the order they appear in your project's\n"
-            "package.json\n"
-            "Cache files are stored in ~/.npm on Posix, or\n"
-            "%LocalAppData%/npm-cache on Windows.\n"
-            "Ignoring missing scripts\n"
-            "It is not required for all of the workspaces to implement the scripts that run.")
-    out = unwrap_lines(text).split("\n")
+    printed = [  # the lines as the PDF gives them
+        "legacy-bundling",
+        "DEPRECATED: This option has been deprecated in favor of --install-",
+        "strategy=nested",
+        "Instead of hoisting package installs in node_modules, install packages in the same",
+        "manner that they are depended on. This may cause very deep directory structures.",
+        "Commands will be run in each workspace in the order they appear in your project's",
+        "package.json",
+        "Cache files are stored in ~/.npm on Posix, or",
+        "%LocalAppData%/npm-cache on Windows.",
+        "Ignoring missing scripts",
+        "It is not required for all of the workspaces to implement the scripts that run.",
+    ]
+    out = unwrap_lines("\n".join(printed)).split("\n")
     assert out[0] == "legacy-bundling"
     assert out[1] == ("DEPRECATED: This option has been deprecated in favor of "
                       "--install-strategy=nested")
