@@ -399,15 +399,17 @@ def select_split(dataset: Dataset, split: str | None) -> Dataset:
     return Dataset(dataset.name, [i for i in dataset.items if i.split == split], dataset.corpus)
 
 
+# Every dataset known by name, in the order they are listed to users.
+NAMES = ("news", "example", "techdocs", "realtimeqa", "rgb", *MACHINE_CORPORA, *PRINTED)
+
+
 def _printed(source: str) -> str:
     return str(Path(source).with_suffix(".pdf")) if source.endswith(".html") else source
 
 
 def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | None = None,
                  limit: int | None = None) -> Dataset:
-    """A dataset by name (`news`, `example`, `techdocs`, `realtimeqa`, `rgb`, `rustdoc`,
-    `rustbook`, `nodedoc`, `pydoc`, `pyref`, `unixdoc`, `tooldoc`, `libdoc`, `devdoc`, `pyfaq`,
-    `npmdoc`, `npmpdf`) or a gold JSONL path plus its corpus.
+    """A dataset by name (`NAMES`) or a gold JSONL path plus its corpus.
 
     Raises:
         DatasetError: with what to do (e.g. the shared folder is absent).
@@ -444,9 +446,7 @@ def load_dataset(name_or_path: str, corpus: str | None = None, cache: Path | Non
     path = Path(name_or_path)
     if not path.is_file():
         raise DatasetError(
-            f"No dataset '{name_or_path}': use news, example, techdocs, realtimeqa, rgb, rustdoc, "
-            "rustbook, nodedoc, pydoc, pyref, unixdoc, tooldoc, libdoc, devdoc, pyfaq, npmdoc, "
-            "npmpdf or a path to a .jsonl file."
+            f"No dataset '{name_or_path}': use {', '.join(NAMES)} or a path to a .jsonl file."
         )
     if not corpus:
         raise DatasetError(f"A dataset file needs its documents: add --corpus DIR for {path}.")
