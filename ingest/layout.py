@@ -176,7 +176,7 @@ def _is_word(word: str) -> bool:
     return bool(getAllLemmas(word))
 
 
-def unwrap_lines(text: str) -> str:
+def unwrap_lines(text: str, headings_apart: bool = False) -> str:
     """Join the printed lines of a page back into paragraphs.
 
     A line that runs (nearly) to the right margin was wrapped there: it continues on the next
@@ -185,6 +185,10 @@ def unwrap_lines(text: str) -> str:
     short line without final punctuation (a heading) stands alone, unless it starts in lower
     case after a wrapped line that left its sentence open. "S3-" at the margin joins
     "compatible" without a space; "contain-" joins "ing" without the hyphen.
+
+    Args:
+        headings_apart: set a heading between prose apart by blank lines, as a section label
+            (`ingest.chunking.section_label`) is; a run of short lines (a table's cells) stays.
     """
     lines = [line.rstrip() for line in text.split("\n")]
     lengths = sorted(len(line) for line in lines if line.strip())
@@ -192,12 +196,15 @@ def unwrap_lines(text: str) -> str:
         return text
     width = lengths[int(0.9 * (len(lengths) - 1))]
     out: list[str] = []
+    alone: list[bool] = []  # per line of `out`: a heading on its own
     current = ""
+    current_heading = False
 
     def flush() -> None:
         nonlocal current
         if current:
             out.append(current)
+            alone.append(current_heading)
         current = ""
 
     for i, line in enumerate(lines):
@@ -205,6 +212,7 @@ def unwrap_lines(text: str) -> str:
         if not stripped:
             flush()
             out.append("")
+            alone.append(False)
             continue
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         open_end = stripped.endswith(",") or stripped.rsplit(None, 1)[-1].lower() in _OPEN_ENDS
@@ -217,6 +225,7 @@ def unwrap_lines(text: str) -> str:
             flush()
         if not current:
             current = stripped
+            current_heading = heading
         elif current.endswith("-") and current[-2:-1].isalnum() and stripped[:1].isalnum():
             current = _join_hyphenated(current, stripped)
         else:
@@ -228,4 +237,20 @@ def unwrap_lines(text: str) -> str:
         if not wrapped or not nxt or _LIST_START.match(nxt):
             flush()
     flush()
+    if headings_apart:
+        out = _headings_apart(out, alone)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def _headings_apart(lines: list[str], alone: list[bool]) -> list[str]:
+    """Blank lines around each heading that stands between lines of prose."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        before = alone[i - 1] if i else False
+        after = alone[i + 1] if i + 1 < len(lines) else False
+        if alone[i] and not before and not after and i + 1 < len(lines) \
+                and lines[i + 1].strip():
+            out.extend(["", line, ""])
+        else:
+            out.append(line)
+    return out

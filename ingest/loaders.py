@@ -417,7 +417,8 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
             kept = [line for line in raw_text.split("\n")
                     if line.strip() not in running and not _PAGE_NUMBER.match(line)
                     and not _DOT_LEADER.search(line)]
-            page_text = unwrap_lines("\n".join(kept).strip())
+            # A heading apart labels the sentences under it, as an HTML page's do.
+            page_text = unwrap_lines("\n".join(kept).strip(), headings_apart=True)
             if not page_text:
                 continue
             if parts and _runs_on(parts[-1], page_text):

@@ -237,3 +237,26 @@ def test_a_sentence_that_runs_into_a_long_table_is_cut_at_a_line_end() -> None:
     assert any("in a binary, mappable format: Header:" in c.text for c in chunks)
     lines = set(text.splitlines())
     assert all(line in lines for c in chunks for line in c.text.splitlines())
+
+
+def test_a_pdf_heading_between_prose_labels_its_section_but_table_cells_do_not() -> None:
+    """A PDF gives a heading as one more line: set apart, it labels the sentences under it
+    ("Runs BEFORE the package is prepared and packed" is prepublishOnly's); a run of short
+    lines (a table's cells) is no heading."""
+    from ingest import section_label
+
+    printed = [
+        "Does not run during npm publish, but does run during npm ci and npm install.",
+        "prepublishOnly",
+        "Runs BEFORE the package is prepared and packed, ONLY on npm publish.",
+        "Command",
+        "Takes the lock",
+        "tide backup",
+        "Each command above takes the lock before it reads or writes the repository.",
+    ]
+    text = unwrap_lines("\n".join(printed), headings_apart=True)
+    assert section_label(text, text.index("Runs BEFORE")) == "prepublishOnly"
+    assert "Command\nTakes the lock\ntide backup" in text
+    assert section_label(text, text.index("Each command")) == "prepublishOnly"
+    plain = unwrap_lines("\n".join(printed))
+    assert section_label(plain, plain.index("Runs BEFORE")) is None, "HTML line breaks keep theirs"
