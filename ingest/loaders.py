@@ -340,6 +340,17 @@ _PAGE_NUMBER = re.compile(
 # A table of contents or index entry: a dot leader to the page number ("Naming . . . . . 2").
 # Its words would draw a search to a page that answers nothing.
 _DOT_LEADER = re.compile(r"(?:\. ){5,}|\.{8,}")
+# The gap a browser leaves around a code span, which the text layer gives as spaces: "npm
+# publish  and", "npm publish .", "( preversion , version )".
+_WIDE_GAP = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+_GAP_BEFORE = re.compile(r"(?<=[\w)\]>\"'”’*]) +(?!\. \.)(?=[,.;:](?:\s|$)|\))")
+_GAP_AFTER = re.compile(r"\( +(?=\S)")
+
+
+def _close_gaps(text: str) -> str:
+    """Text without the spaces a page's layout put inside a sentence (`_WIDE_GAP`)."""
+    text = _WIDE_GAP.sub(" ", text)
+    return _GAP_AFTER.sub("(", _GAP_BEFORE.sub("", text))
 
 
 _DIGITS = re.compile(r"\d+")
@@ -418,7 +429,7 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
                     if line.strip() not in running and not _PAGE_NUMBER.match(line)
                     and not _DOT_LEADER.search(line)]
             # A heading apart labels the sentences under it, as an HTML page's do.
-            page_text = unwrap_lines("\n".join(kept).strip(), headings_apart=True)
+            page_text = _close_gaps(unwrap_lines("\n".join(kept).strip(), headings_apart=True))
             if not page_text:
                 continue
             if parts and _runs_on(parts[-1], page_text):

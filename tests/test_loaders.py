@@ -497,3 +497,15 @@ def test_a_manuals_pager_is_not_text(tmp_path: Path) -> None:
     text = next(iter(docs.values()))[0].text
     assert "Previous:" not in text and "Reporting bugs" not in text
     assert "See the format for what it reports next." in text
+
+
+def test_the_gaps_a_browser_leaves_around_code_spans_are_closed(tmp_path: Path) -> None:
+    """A web page printed to PDF gives a code span's wider box as extra spaces: quotes read
+    "ONLY on npm publish ." and "( preversion , version )"."""
+    path = _typeset_pdf(tmp_path / "scripts.pdf",
+                        "Runs BEFORE the package is packed, ONLY on npm publish  . For versioning "
+                        "scripts ( preversion , version ), npm sets npm_old_version  too.")
+    docs, _ = load([path])
+    text = next(iter(docs.values()))[0].text
+    assert ("Runs BEFORE the package is packed, ONLY on npm publish. For versioning scripts "
+            "(preversion, version), npm sets npm_old_version too.") in text
