@@ -154,10 +154,24 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+# The noun of a compound preposition or conjunction says nothing of what a sentence is about:
+# "in order to target workspaces" is no answer to "In which order are commands run?".
+_COMPOUND_NOUNS = {"order": ("in", {"to", "that", "for"}), "terms": ("in", {"of"}),
+                   "addition": ("in", {"to"}), "spite": ("in", {"of"}),
+                   "behalf": ("on", {"of"}), "regard": ("with", {"to"}),
+                   "respect": ("with", {"to"})}
+
+
 def _content_tokens(text: str) -> Iterator[str]:
-    """Tokens without possessive, stopwords, question words and single letters, in order."""
-    for token in tokens(text):
+    """Tokens without possessive, stopwords, question words, single letters and the nouns of
+    compound prepositions (`_COMPOUND_NOUNS`), in order."""
+    words = tokens(text)
+    for i, token in enumerate(words):
         token = token.removesuffix("'s")
+        if token in _COMPOUND_NOUNS and 0 < i < len(words) - 1:
+            before, after = _COMPOUND_NOUNS[token]
+            if words[i - 1] == before and words[i + 1] in after:
+                continue
         if token and token not in STOPWORDS and token not in QUESTION_WORDS and len(token) > 1:
             yield token
 

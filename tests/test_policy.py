@@ -343,3 +343,17 @@ def test_an_answer_of_the_asked_kind_does_not_stand_for_a_name_never_mentioned(e
         ("How many source files does the Firefox project have?", True),
         ("According to the IAEA, the plant holds enough fuel for how many years?", False),
     ))
+
+
+def test_the_noun_of_in_order_to_is_no_answer_about_order(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"In which order ...?" was answered by "... in order to target multiple workspaces": a
+    compound preposition's noun is no word of what a sentence is about."""
+    assert "order" not in content_terms("You can repeat it in order to target more workspaces.")
+    assert "order" in content_terms("Commands run in the order they appear.")
+    text = ("You can also specify this argument multiple times in order to target multiple "
+            "workspaces. Commands will be run in each workspace in the order they appear in your "
+            "package.json.")
+    scorer, evidence = _collection(embedder, text, "workspaces.html")
+    parsed = parse("In which order are commands run across the workspaces?")
+    best = scorer.candidates(parsed, evidence)[0]
+    assert best.sentence.startswith("Commands will be run"), best.sentence
