@@ -21,7 +21,7 @@ from .embeddings import Embedder
 from .injection import withhold_instructions
 from .question import RECENCY
 from .store import Store, StoredChunk, date_int
-from .text import FLAG, WHOLE_NUMBER, sentence_spans
+from .text import FLAG, WHOLE_NUMBER, literals, sentence_spans
 from .types import Evidence, Source
 
 log = logging.getLogger(__name__)
@@ -146,6 +146,32 @@ def _index_text(chunk: StoredChunk) -> str:
     return f"{title}\n{chunk.text}" if title else chunk.text
 
 
+def _with_literal_holder(lits: set[str], ranked: list[str], chunks: dict[str, StoredChunk],
+                         top_k: int) -> list[str]:
+    """The ranking with the best chunk holding every literal the question writes as code
+    ("--release", "os.tmpdir()") moved into the last of the top_k places, when none there does.
+
+    The answer policy takes such a literal only from the sentence, its section or its title
+    (`Candidate.code_ok`): evidence without it cannot answer, however well its words match
+    ("cargo build" chunks ranked above the one on "cargo build --release").
+    """
+    if not lits:
+        return ranked
+
+    def holds(cid: str) -> bool:
+        meta = chunks[cid].metadata
+        text = " ".join([chunks[cid].text, meta.get("title") or "", meta.get("section") or ""])
+        return all(lit in text.lower() for lit in lits)
+
+    if any(holds(cid) for cid in ranked[:top_k]):
+        return ranked
+    best = next((cid for cid in ranked[top_k : top_k * 4] if holds(cid)), None)
+    if best is None:
+        return ranked
+    rest = [cid for cid in ranked if cid != best]
+    return [*rest[: top_k - 1], best, *rest[top_k - 1 :]]
+
+
 def _parse_day(iso: str | None) -> date | None:
     if not iso:
         return None
@@ -253,6 +279,7 @@ class Retriever:
 
         self._apply_recency(question, fused, chunks, as_of)
         ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
+        ranked = _with_literal_holder(literals(question), ranked, chunks, top_k)
         self._fill_cosines(ranked[: top_k * 4], cosines, query_embedding)
         registry = self.store.registry()
         evidence = [

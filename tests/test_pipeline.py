@@ -533,3 +533,21 @@ def test_a_sentence_about_another_function_does_not_answer_for_the_one_asked(ass
     assert stop.abstained
     salt = assistant.ask("In which Expat version was XML_SetHashSalt added?")
     assert not salt.abstained and "2.0.1" in salt.text
+
+
+def test_evidence_holds_a_chunk_with_the_code_the_question_names(assistant_with) -> None:  # type: ignore[no-untyped-def]
+    """"In which directory does cargo build --release put the executable?": the chunks on plain
+    "cargo build" matched its words better, and without "--release" in any of them the answer
+    policy could only abstain."""
+    plain = "\n\n".join(
+        f"Cargo build step {n}: running cargo build puts the executable in a directory named "
+        f"target/debug, and cargo build builds the project in directory {n}." for n in range(8))
+    assistant = assistant_with({
+        "hello.md": plain,
+        "release.md": "# Building for Release\n\nWhen the project is ready, use cargo build "
+                      "--release to compile it with optimizations into target/release.",
+    }, chunk_size=64, chunk_overlap=0)
+    question = "In which directory does cargo build --release put the executable?"
+    evidence = assistant.retriever.retrieve(question, top_k=2).evidence
+    assert any("--release" in e.text for e in evidence), [e.text[:60] for e in evidence]
+    assert "--release" not in evidence[0].text, "the best match by words keeps its place"
