@@ -348,7 +348,8 @@ _GAP_AFTER = re.compile(r"\( +(?=\S)")
 
 
 def _close_gaps(text: str) -> str:
-    """Text without the spaces a page's layout put inside a sentence (`_WIDE_GAP`)."""
+    """Text without the spaces a page's layout put inside a sentence: a run of them, one before
+    a comma, full stop or closing bracket, one after an opening bracket."""
     text = _WIDE_GAP.sub(" ", text)
     return _GAP_AFTER.sub("(", _GAP_BEFORE.sub("", text))
 
