@@ -25,6 +25,7 @@ from .text import (
     final_mark,
     identifier_kinds,
     literals,
+    new_literals,
     numbers,
     sentence_spans,
     spelled_out,
@@ -220,12 +221,16 @@ class SentenceScorer:
                         0.5 if t in paragraph[para_of[pos]] else 0.3 if t in chunk else 0.0)
                 # A statement in the question's own words answers a yes/no question: what it
                 # adds is whether it holds ("There is no support for bit fields in structures").
-                # A number is news too, one digit or more ("Since version 3, npm hoists ...").
+                # A number is news too, one digit or more ("Since version 3, npm hoists ..."),
+                # and so is a name written as code that the question does not write, though
+                # made of its words ("The path.posix property provides access to POSIX
+                # specific implementations of the path methods.").
                 # A question says nothing, whatever its words ("What is the location and date
                 # for the Super Bowl in 2022?" on a page of search results).
                 novel = final_mark(sentence) != "?" and (
                     bool(own - set(question.terms)) or question.answer_type == "yesno"
-                    or bool(numbers(sentence) - asked_numbers))
+                    or bool(numbers(sentence) - asked_numbers)
+                    or bool(new_literals(sentence, question.text)))
                 cand = Candidate(index, sentence, a, b, subject=subject, block=block,
                                  novel=novel, numbers_ok=numbers_ok, common=common)
                 cand.typed = satisfies(question, cand.stated, events=False,  # features read it

@@ -357,3 +357,22 @@ def test_the_noun_of_in_order_to_is_no_answer_about_order(embedder) -> None:  # 
     parsed = parse("In which order are commands run across the workspaces?")
     best = scorer.candidates(parsed, evidence)[0]
     assert best.sentence.startswith("Commands will be run"), best.sentence
+
+
+def test_a_code_name_made_of_the_questions_words_is_news(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Which property provides access to POSIX specific implementations of the path methods?":
+    the sentence naming path.posix restates every word of the question, yet the name is the
+    answer; its neighbour naming path.win32 was chosen for the one word it adds."""
+    text = ("The path.posix property provides access to POSIX specific implementations of the "
+            "path methods. The path.win32 property provides access to Windows-specific "
+            "implementations of the path methods.")
+    scorer, evidence = _collection(embedder, text, "path.html")
+    parsed = parse("Which property provides access to POSIX specific implementations of the path "
+                   "methods?")
+    candidates = scorer.candidates(parsed, evidence)
+    posix = next(c for c in candidates if "path.posix" in c.sentence)
+    assert posix.novel
+    policy = AnswerPolicy(Settings().abstain_threshold)
+    assert not policy.should_abstain(parsed, candidates)
+    best = max(candidates, key=lambda c: policy.margin(parsed, c))
+    assert "path.posix" in best.sentence, best.sentence
