@@ -230,7 +230,7 @@ class SentenceScorer:
                 novel = final_mark(sentence) != "?" and (
                     bool(own - set(question.terms)) or question.answer_type == "yesno"
                     or bool(numbers(sentence) - asked_numbers)
-                    or bool(new_literals(sentence, question.text)))
+                    or bool(new_literals(sentence, question.text, quoted=False)))
                 cand = Candidate(index, sentence, a, b, subject=subject, block=block,
                                  novel=novel, numbers_ok=numbers_ok, common=common)
                 cand.typed = satisfies(question, cand.stated, events=False,  # features read it

@@ -363,12 +363,21 @@ _LITERAL = re.compile(
     r"(\S*(?:[^\w\s.,;:!?'\"‘’“”()\[\]-]|[^\W_]_[^\W_]|\w\.\w|\w\(|^-{1,2}\w|(?<=\s)-{1,2}\w)\S*)")
 
 
-def literals(text: str) -> set[str]:
+def literals(text: str, quoted: bool = True) -> set[str]:
     """Literal spans of a text (code, paths, quoted values), lower-cased, without the quotes and
-    the sentence's own punctuation."""
+    the sentence's own punctuation.
+
+    Args:
+        quoted: count spans in quotation marks; without them, only code (backticked, or a
+            token with a symbol in it) that holds a letter: names, not quoted speech or "|".
+    """
     found = set()
     for match in _LITERAL.finditer(text):
+        if not quoted and match.group(2) is not None:
+            continue
         span = next(g for g in match.groups() if g is not None)
+        if not quoted and not any(ch.isalpha() for ch in span):
+            continue
         if match.group(3) is None:
             span = span.strip()
         else:
@@ -382,10 +391,10 @@ def literals(text: str) -> set[str]:
     return found
 
 
-def new_literals(text: str, asked: str) -> set[str]:
-    """The literals of `text` that `asked` (a question) does not hold."""
+def new_literals(text: str, asked: str, quoted: bool = True) -> set[str]:
+    """The literals of `text` (`literals`) that `asked` (a question) does not hold."""
     low = asked.lower()
-    return {lit for lit in literals(text) if lit not in low}
+    return {lit for lit in literals(text, quoted) if lit not in low}
 
 
 _SPELLED = {word: str(n) for n, word in enumerate(
