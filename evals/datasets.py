@@ -336,18 +336,18 @@ def printed_corpus_dir(name: str, cache: Path) -> Path:
                            f"{PRINTED[name]}.")
     out = cache / name
     out.mkdir(parents=True, exist_ok=True)
+    profile = out / ".browser"  # the browser's own settings, removed once all pages print
     for page in sorted(pages.glob("*.html")):
         target = out / f"{page.stem}.pdf"
         if target.is_file():
             continue
-        profile = out / ".browser"
         done = subprocess.run([browser, *_PRINT_FLAGS, f"--user-data-dir={profile}",
                                f"--print-to-pdf={target}", page.resolve().as_uri()],
                               capture_output=True, timeout=300, check=False)
         if done.returncode or not target.is_file():
             raise DatasetError(f"{browser} could not print {page} to PDF: "
                                f"{done.stderr.decode(errors='replace')[-300:]}")
-    shutil.rmtree(out / ".browser", ignore_errors=True)
+    shutil.rmtree(profile, ignore_errors=True)
     return out
 
 
