@@ -307,6 +307,15 @@ MACHINE_CORPORA = {
          "commands/npm-version.html", "configuring-npm/folders.html",
          "using-npm/workspaces.html"),
         extra=(Path("/usr/share/doc/base-passwd/users-and-groups.html"),)),
+    # `xsltdoc`: seven hand-written pages of libxslt's site (MIT; laid out in tables, a menu on
+    # every page, an FAQ as a numbered list of titled answers, a usage block) and its DocBook
+    # tutorial; written in session 31 from the pages' text (read with lxml, not through this
+    # project's loader), before any answer was seen; all held-out.
+    "xsltdoc": MachineCorpus(
+        "/usr/share/doc/libxslt1-dev/html",
+        ("intro.html", "xsltproc2.html", "FAQ.html", "docbook.html", "python.html",
+         "extensions.html", "internals.html"),
+        extra=(Path("/usr/share/doc/libxslt1-dev/html/tutorial/libxslttutorial.html"),)),
 }
 
 
@@ -314,7 +323,7 @@ MACHINE_CORPORA = {
 # manuals are made, asked the same questions. `npmpdf`: npmdoc's pages printed by headless
 # Chromium (a date and title header and a file:// footer on every page, bullets drawn, code
 # spans in a wider type); session 29.
-PRINTED = {"npmpdf": "npmdoc"}
+PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc"}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # The flags a browser needs on a machine without a network or a display (no first-run pages,
 # no background fetches, no GPU).
@@ -371,7 +380,8 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             f"this machine lacks {', '.join(missing)}. Run the other sets, or install the "
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
             "shared-mime-info, python3.11-doc, bzip2, bc, libffi8, ninja-build, time, "
-            "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev, npm, base-passwd)."
+            "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev, npm, base-passwd, "
+            "libxslt1-dev)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:
