@@ -66,6 +66,9 @@ def _blocks(parent: ElementTree.Element, blocks: list[str]) -> None:
                 blocks.append(code)
         elif tag == "list":
             blocks.append(_list_text(element))
+        elif tag == "table" and _lays_out(element):
+            for cell in element.iter("cell"):
+                _cell_blocks(cell, blocks)
         elif tag == "table":
             blocks.append(_table_text(element))
         elif element.find(".//lb") is not None:
@@ -80,6 +83,39 @@ def _blocks(parent: ElementTree.Element, blocks: list[str]) -> None:
             text = _flat(element)
             if text:
                 blocks.append(text)
+
+
+# What a cell of a table that lays out a page holds, and a data table's cell does not.
+_PAGE_BLOCKS = frozenset({"head", "list", "table"})
+
+
+def _lays_out(table: ElementTree.Element) -> bool:
+    """Whether a table lays out a page rather than holding data: it is one column, and a cell
+    holds a heading, a list, another table, a block of code or two paragraphs (the pages of
+    many older sites are a table whose one cell holds the whole text). A code span ("SIGHUP")
+    is no block; a row of two cells pairs them (a question and its answer, a tool and what it
+    does) as a data table's does."""
+    if any(sum(bool(_flat(cell)) for cell in row.findall("cell")) > 1
+           for row in table.iter("row")):
+        return False
+    for cell in table.iter("cell"):
+        kinds = [child.tag for child in cell]
+        blocks = sum(kind == "p" or (kind == "code" and "\n" in "".join(child.itertext()).strip())
+                     for kind, child in zip(kinds, cell, strict=True))
+        if _PAGE_BLOCKS.intersection(kinds) or blocks > 1:
+            return True
+    return False
+
+
+def _cell_blocks(cell: ElementTree.Element, blocks: list[str]) -> None:
+    """A layout cell's blocks, its own loose text a block of its own."""
+    loose = [cell.text or "", *(child.tail or "" for child in cell)]
+    if any(part.strip() for part in loose):
+        text = _flat(cell)  # prose written straight into the cell: read it as one paragraph
+        if text:
+            blocks.append(text)
+        return
+    _blocks(cell, blocks)
 
 
 def _broken_lines(element: ElementTree.Element) -> str:
@@ -137,11 +173,27 @@ def _list_text(element: ElementTree.Element, depth: int = 0) -> str:
             lines.append(f"{indent}{term}: {text}")
             term = None
         elif text:
-            lines.append(f"{indent}- {text}")
+            title = _item_title(item)
+            if title:  # a titled item (an FAQ's question): the title labels what follows
+                lines.append(f"{indent}- {title}")
+                lines.append(f"{indent}  {text[len(title):].strip()}")
+            else:
+                lines.append(f"{indent}- {text}")
         lines.extend(n for n in nested if n)
     if term:
         lines.append(term)
     return "\n".join(lines)
+
+
+def _item_title(item: ElementTree.Element) -> str | None:
+    """The title an item gives the paragraphs it holds ("Troubles compiling or linking programs"
+    before "<p>Usually the problem comes from ..."): its own text before its first paragraph,
+    when that ends no sentence."""
+    first = next(iter(item), None)
+    title = _SPACE.sub(" ", item.text or "").strip()
+    if first is None or first.tag != "p" or not title or ends_sentence(title):
+        return None
+    return title
 
 
 def _own_text(item: ElementTree.Element) -> str:

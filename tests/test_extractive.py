@@ -53,6 +53,17 @@ def test_the_next_entry_of_a_definition_list_is_no_continuation() -> None:
     assert answer == "-l, --mathlib: It is loaded first [1]."
 
 
+def test_a_list_item_that_says_this_does_not_point_to_the_item_before_it() -> None:
+    """"This library" in a list of key points refers to what the list is about, not to the
+    item above it ("It is written in plain C"): shown with that item, the answer ran two
+    claims together and failed its own citation check."""
+    points = ("Introduction\n\nHere are some key points about libxslt:\n\n- Libxslt is a C "
+              "implementation\n- It is written in plain C, making as few assumptions as "
+              "possible.\n- This library is released under the MIT Licence")
+    answer = _answer({"- This library": 0.40}, points)
+    assert answer == "Introduction: - This library is released under the MIT Licence [1]."
+
+
 def test_a_mark_that_is_a_token_is_kept_and_ends_no_sentence() -> None:
     """The never type "!" (or the "?" operator) between spaces is what the sentence says, not
     where it ends; the citation goes before the closing full stop only."""

@@ -260,3 +260,36 @@ def test_a_pdf_heading_between_prose_labels_its_section_but_table_cells_do_not()
     assert section_label(text, text.index("Each command")) == "prepublishOnly"
     plain = unwrap_lines("\n".join(printed))
     assert section_label(plain, plain.index("Runs BEFORE")) is None, "HTML line breaks keep theirs"
+
+
+def test_a_page_laid_out_in_a_table_keeps_its_headings_lists_and_code(tmp_path: Path) -> None:
+    """Older sites lay a whole page out in a table: its one cell holds the headings, paragraphs,
+    lists and code. Read as a data table's row, all of it ran into one sentence ("The XSLT
+    processing steps There are a few steps ...: parse the stylesheet ...")."""
+    from ingest import section_label
+
+    page = tmp_path / "internals.html"
+    page.write_text(
+        "<html><head><title>Library internals</title></head><body>"
+        "<table><tr><td><h1>The XSLT C library</h1><h2>Library internals</h2></td></tr></table>"
+        "<table><tr><td><h3>The processing steps</h3><p>There are a few steps which are "
+        "decoupled at the interface level:</p><ol><li>parse the stylesheet</li><li>compile "
+        "it</li></ol><pre>xsltproc --novalid style.xsl doc.xml\nxsltproc --timing style.xsl "
+        "doc.xml</pre><h3>FAQ</h3><ol><li>Troubles compiling programs using the library"
+        "<p>Use <code>xslt-config --cflags</code> to get the compilation flags.</p></li>"
+        "<li>Is there a C++ binding? Yes, xmlwrapp.</li></ol></td></tr></table>"
+        "<table><tr><th>Option</th><th>Meaning</th></tr><tr><td>--novalid</td><td>skip the DTD"
+        "</td></tr></table></body></html>")
+    doc = text_of(page)
+    said = sentences(doc.text)
+    assert "There are a few steps which are decoupled at the interface level:" in said
+    assert "- parse the stylesheet" in said and "- compile it" in said
+    assert "xsltproc --novalid style.xsl doc.xml" in said, "code keeps its lines"
+    start = doc.text.index("There are a few steps")
+    assert section_label(doc.text, start) == "The processing steps"
+    # An item titled before its paragraph: the title labels the answer, not runs into it.
+    assert "- Troubles compiling programs using the library" in said
+    assert "Use xslt-config --cflags to get the compilation flags." in said
+    assert "- Is there a C++ binding? Yes, xmlwrapp." in doc.text
+    assert "Option: --novalid; Meaning: skip the DTD." in said, "a data table names its columns"
+
