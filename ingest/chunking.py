@@ -98,11 +98,18 @@ def introduced_block(text: str, end: int) -> str | None:
     if last < 0 or text[last] != ":":
         return None
     lines: list[str] = []
+    items = apart = False
     for line in text[end:].split("\n"):
         if not line.strip():
+            apart = True
             continue
-        if is_sentence(line) and not (_TERM.match(line) or LIST_ITEM.match(line)):
+        item = bool(LIST_ITEM.match(line))
+        if is_sentence(line) and not (item or _TERM.match(line)):
             break
+        if items and apart and not item:
+            break  # the next section's heading, after the list
+        items = item if not lines else items and item
+        apart = False
         lines.append(line.strip())
         if sum(len(x) + 1 for x in lines) > INTRODUCED_MAX:
             return None

@@ -293,3 +293,19 @@ def test_a_page_laid_out_in_a_table_keeps_its_headings_lists_and_code(tmp_path: 
     assert "- Is there a C++ binding? Yes, xmlwrapp." in doc.text
     assert "Option: --novalid; Meaning: skip the DTD." in said, "a data table names its columns"
 
+
+def test_the_list_a_colon_introduces_ends_before_the_next_heading() -> None:
+    """The list after "defined by 3 objects:" is shown with that sentence; the heading of the
+    next section ("Registering a module") is not part of it, though no full stop ends it."""
+    from ingest import introduced_block
+
+    text = ("An extension module is defined by 3 objects:\n\n- the namespace name\n- an "
+            "initialization function\n- a shutdown function\n\nRegistering a module\n\n"
+            "Currently a module has to be compiled within the application.")
+    assert introduced_block(text, text.index(":") + 1) == (
+        "- the namespace name - an initialization function - a shutdown function")
+    # A block of settings keeps its parts, blank lines between them and all.
+    settings = ("Here are the default values:\n\n[profile.dev]\nopt-level = 0\n\n"
+                "[profile.release]\nopt-level = 3\n\nThe opt-level setting controls this.")
+    assert introduced_block(settings, settings.index(":") + 1) == (
+        "[profile.dev] opt-level = 0 [profile.release] opt-level = 3")
