@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .text import (
+    LANGUAGE,
     NAME_RUN,
     NUMBER_WORDS,
     WHOLE_NUMBER,
@@ -157,8 +158,9 @@ def focus_word(text: str) -> tuple[str | None, bool]:
 LEAD_IN = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|now|well)\b\s*,?\s*", re.IGNORECASE)
 
 
-# A question's words as written, a dotted or grouped number whole ("2.2.0", "4,000").
-WORD = re.compile(rf"{WHOLE_NUMBER}|[\w'’-]+")
+# A question's words as written, a dotted or grouped number whole ("2.2.0", "4,000"), a
+# language's marks kept ("C++").
+WORD = re.compile(rf"{WHOLE_NUMBER}|{LANGUAGE}|[\w'’-]+")
 
 
 def parse(text: str, context: str | None = None) -> Question:

@@ -21,7 +21,7 @@ from .embeddings import Embedder
 from .injection import withhold_instructions
 from .question import RECENCY
 from .store import Store, StoredChunk, date_int
-from .text import FLAG, WHOLE_NUMBER, literals, sentence_spans
+from .text import FLAG, LANGUAGE, WHOLE_NUMBER, literals, sentence_spans
 from .types import Evidence, Source
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def time_span(question: str) -> int | None:
 # ("2.2.0", "4,000") and one-letter options ("-l"), as questions and the sentence scorer read
 # them; bm25s's default splits numbers into pieces and drops lone digits and letters, so a
 # version or an option was not searchable at all.
-BM25_TOKEN = rf"(?u){WHOLE_NUMBER}|{FLAG}|\b\w\w+\b"
+BM25_TOKEN = rf"(?u){WHOLE_NUMBER}|{FLAG}|{LANGUAGE}|\b\w\w+\b"
 
 
 def _bm25_tokenize(texts: list[str]) -> Any:

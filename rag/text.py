@@ -41,7 +41,9 @@ WHOLE_NUMBER = r"\d+(?:[.,]\d+)+"
 # A one-letter command-line option ("-l", "-s") is a term of its own: "What does the -l option
 # do?" asks about it, and its letter alone is no word.
 FLAG = r"(?<![\w-])-[A-Za-z](?![\w'’-])"
-_TOKEN = re.compile(rf"{FLAG}|[A-Za-z][A-Za-z0-9'’]*|{WHOLE_NUMBER}%?|\d+%?")
+# A language named by a letter and its marks ("C++", "C#", "F#") is a term, not a lone letter.
+LANGUAGE = r"(?<![\w+#])[A-Za-z](?:\+\+|#)(?![\w+#])"
+_TOKEN = re.compile(rf"{FLAG}|{LANGUAGE}|[A-Za-z][A-Za-z0-9'’]*|{WHOLE_NUMBER}%?|\d+%?")
 
 
 _STRAIGHT = {ord(k): v for k, v in {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",

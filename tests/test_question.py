@@ -267,3 +267,18 @@ def test_the_sentence_that_asks_is_told_from_the_scene_before_it() -> None:
     assert parse("Who won? Say it briefly.").ask == "Who won?"
     assert parse("And who signed the treaty in 2001?").ask == "who signed the treaty in 2001?"
     assert parse("What does os.path.join() return?").ask == "What does os.path.join() return?"
+
+
+def test_a_language_named_by_a_letter_and_marks_is_a_term() -> None:
+    """"C++" was the lone letter "c", dropped as a single letter: "Which library provides C++
+    bindings?" then matched a line on Ruby bindings as well as the one on C++ bindings. The
+    scorer and the BM25 index read it alike, so the collection's count of it is right."""
+    from rag.retrieval import _bm25_tokenize
+    from rag.text import content_terms
+
+    assert "c++" in content_terms("Which library provides C++ bindings for libxslt?")
+    assert "c++" in parse("Which library provides C++ bindings for libxslt?").terms
+    assert "c#" in content_terms("Is there a C# API?")
+    assert "c" not in content_terms("Use the -c flag of the C compiler.")
+    vocab = _bm25_tokenize(["Peter Jones maintains C++ bindings within xmlwrapp."]).vocab
+    assert "c++" in vocab
