@@ -362,9 +362,12 @@ def _running_lines(pages: list[str]) -> set[str]:
     """Running headers and footers: a first or last line that recurs on most pages, or that
     recurs with its page number changing ("Chapter 7: Reference 21", "Chapter 7: Reference
     22", on the pages of one chapter of a Texinfo manual). Left in, such a line splits the
-    sentence that runs across the page break."""
-    if len(pages) < 3:
+    sentence that runs across the page break. A page a browser printed in two pages is headed
+    by its date and title and footed by its address and "1/2", "2/2": on both pages, such a
+    line is running too."""
+    if len(pages) < 2:
         return set()
+    least = min(3, len(pages))
     counts: dict[str, int] = {}
     numbered: dict[str, set[str]] = {}
     for text in pages:
@@ -373,10 +376,10 @@ def _running_lines(pages: list[str]) -> set[str]:
             counts[line] = counts.get(line, 0) + 1
             if _DIGITS.search(line):
                 numbered.setdefault(_DIGITS.sub("#", line), set()).add(line)
-    running = {line for line, n in counts.items() if n >= max(3, 0.5 * len(pages))}
+    running = {line for line, n in counts.items() if n >= max(least, 0.5 * len(pages))}
     for variants in numbered.values():
         # A table's header row repeated on each page it spans keeps its numbers.
-        if len(variants) >= 3:
+        if len(variants) >= least:
             running |= variants
     return running
 

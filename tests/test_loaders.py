@@ -445,6 +445,33 @@ def test_pdf_running_headers_with_page_numbers_do_not_cut_sentences(tmp_path: Pa
     assert "it should be hard to find out what went in the hash is described on this page." in text
 
 
+def test_a_two_page_print_of_a_web_page_loses_its_date_and_address_lines(tmp_path: Path) -> None:
+    """A browser heads each printed page with the date and title and foots it with the page's
+    address and "1/2": two pages were too few to tell such lines from text, so they stayed and
+    cut the sentence that ran across the page break."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "docbook.pdf"
+    c = canvas.Canvas(str(path))
+    for page, lines in enumerate((["Make sure you have XML Catalogs pointing to a local copy of",
+                                   "the DTD. Do not use the --docbook option of xsltproc to do",
+                                   "XML DocBook documents, this option is only intended to give"],
+                                  ["some support of the SGML version of DocBook. Before you go",
+                                   "on, use xmllint --valid --noout on the document to make sure",
+                                   "it is valid, and fix the errors before processing it further."]),
+                                 start=1):
+        c.drawString(72, 800, "12/6/26, 11:27 PM DocBook")
+        for n, line in enumerate(lines):
+            c.drawString(72, 760 - 20 * n, line)
+        c.drawString(72, 40, f"file:///home/me/docs/docbook.html {page}/2")
+        c.showPage()
+    c.save()
+    docs, _ = load([path])
+    text = next(iter(docs.values()))[0].text
+    assert "11:27 PM" not in text and "file://" not in text
+    assert "this option is only intended to give some support of the SGML version" in text
+
+
 def test_a_pdf_accent_set_before_its_letter_is_put_back_on_it(tmp_path: Path) -> None:
     """TeX sets "ö" as "¨" then "o", and pypdf reads "M¨oller": no search for the name matched."""
     path = _typeset_pdf(tmp_path / "manual.pdf",
