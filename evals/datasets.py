@@ -322,7 +322,8 @@ MACHINE_CORPORA = {
 # Sets whose documents are another set's HTML pages printed to PDF by a browser, as many PDF
 # manuals are made, asked the same questions. `npmpdf`: npmdoc's pages printed by headless
 # Chromium (a date and title header and a file:// footer on every page, bullets drawn, code
-# spans in a wider type); session 29.
+# spans in a wider type); session 29. `xsltpdf`: xsltdoc's, whose menu is printed beside the
+# text; session 31.
 PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc"}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # The flags a browser needs on a machine without a network or a display (no first-run pages,
