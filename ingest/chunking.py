@@ -98,7 +98,7 @@ def introduced_block(text: str, end: int) -> str | None:
     if last < 0 or text[last] != ":":
         return None
     lines: list[str] = []
-    items = apart = False
+    all_items = apart = False  # every line so far a list item; a blank line since the last
     for line in text[end:].split("\n"):
         if not line.strip():
             apart = True
@@ -106,9 +106,9 @@ def introduced_block(text: str, end: int) -> str | None:
         item = bool(LIST_ITEM.match(line))
         if is_sentence(line) and not (item or _TERM.match(line)):
             break
-        if items and apart and not item:
+        if all_items and apart and not item:
             break  # the next section's heading, after the list
-        items = item if not lines else items and item
+        all_items = item and (all_items or not lines)
         apart = False
         lines.append(line.strip())
         if sum(len(x) + 1 for x in lines) > INTRODUCED_MAX:

@@ -99,10 +99,12 @@ def _lays_out(table: ElementTree.Element) -> bool:
            for row in table.iter("row")):
         return False
     for cell in table.iter("cell"):
-        kinds = [child.tag for child in cell]
-        blocks = sum(kind == "p" or (kind == "code" and "\n" in "".join(child.itertext()).strip())
-                     for kind, child in zip(kinds, cell, strict=True))
-        if _PAGE_BLOCKS.intersection(kinds) or blocks > 1:
+        if any(child.tag in _PAGE_BLOCKS for child in cell):
+            return True
+        blocks = sum(child.tag == "p" or (child.tag == "code"
+                                          and "\n" in "".join(child.itertext()).strip())
+                     for child in cell)
+        if blocks > 1:
             return True
     return False
 

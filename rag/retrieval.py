@@ -53,9 +53,9 @@ def time_span(question: str) -> int | None:
 
 
 # Words of two or more characters (bm25s's default), numbers with a point or comma kept whole
-# ("2.2.0", "4,000") and one-letter options ("-l"), as questions and the sentence scorer read
-# them; bm25s's default splits numbers into pieces and drops lone digits and letters, so a
-# version or an option was not searchable at all.
+# ("2.2.0", "4,000"), one-letter options ("-l") and languages ("C++"), as questions and the
+# sentence scorer read them; bm25s's default splits numbers into pieces and drops lone digits
+# and letters, so a version, an option or "C++" was not searchable at all.
 BM25_TOKEN = rf"(?u){WHOLE_NUMBER}|{FLAG}|{LANGUAGE}|\b\w\w+\b"
 
 
