@@ -129,6 +129,11 @@ def _broken_lines(element: ElementTree.Element) -> str:
     return "".join(parts)
 
 
+def heading_chars(xml: str) -> int:
+    """How many characters of trafilatura's XML output its headings hold."""
+    return sum(len(_flat(head)) for head in ElementTree.fromstring(xml).iter("head"))
+
+
 def xml_heading(xml: str) -> str | None:
     """The first heading of trafilatura's XML output, or None (`metadata.first_heading` is
     the Markdown one)."""
@@ -138,22 +143,38 @@ def xml_heading(xml: str) -> str | None:
 
 
 def _table_text(element: ElementTree.Element) -> str:
-    """One line per row; under a header row each cell is named by its column
-    ("Platform: macOS; Minimum version: 12 (Monterey)"), so a row answers on its own."""
-    rows = [[_flat(cell) for cell in row] for row in element.iter("row")]
-    rows = [r for r in rows if any(r)]
+    """One line per row; under a header row (the page's <th> cells) each cell is named by its
+    column ("Platform: macOS; Minimum version: 12 (Monterey)"), so a row answers on its own. A
+    table without one whose rows pair a name with what it is reads "name: what it is", as a
+    definition list does ("ctxt: an XSLT transformation context", "compdb: given a list of
+    rules, ..."): its first row is no header."""
+    cells = [[cell for cell in row if cell.tag == "cell"] for row in element.iter("row")]
+    rows = [(r, [_flat(cell) for cell in r]) for r in cells]
+    rows = [(r, texts) for r, texts in rows if any(texts)]
     if not rows:
         return ""
-    header = rows[0] if all(rows[0]) and len(rows) > 1 else None
-    lines = [" | ".join(rows[0])] if header else []
-    for row in rows[1 if header else 0:]:
+    first, first_texts = rows[0]
+    header = first_texts if len(rows) > 1 and all(first_texts) and all(
+        cell.get("role") == "head" for cell in first) else None
+    lines = [" | ".join(header)] if header else []
+    for _, row in rows[1 if header else 0:]:
+        filled = [cell for cell in row if cell]
         if header and len(row) == len(header):
             line = "; ".join(f"{h}: {c}" for h, c in zip(header, row, strict=True) if c)
             lines.append(line if ends_sentence(line) else f"{line}.")
+        elif not header and len(filled) == 2 and _names_a_thing(filled[0]):
+            lines.append(f"{filled[0].rstrip(':').rstrip()}: {filled[1]}")
         else:
             # Empty cells are layout (an indent, a question's number left of its answer).
-            lines.append(" | ".join(cell for cell in row if cell))
+            lines.append(" | ".join(filled))
     return "\n".join(lines)
+
+
+def _names_a_thing(cell: str) -> bool:
+    """Whether a cell reads as a name (a parameter, a tool, an option): a few words with a letter,
+    not a number ("1.2.") or a sentence."""
+    return (any(ch.isalpha() for ch in cell) and len(cell.split()) <= 4
+            and not ends_sentence(cell.rstrip(":")))
 
 
 def _list_text(element: ElementTree.Element, depth: int = 0) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .layout import html_blocks, unwrap_lines, xml_heading
+from .layout import heading_chars, html_blocks, unwrap_lines, xml_heading
 from .markup import framed, repair, without_code
 from .types import Skipped
 
@@ -262,9 +262,8 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
         # them, and is read so unless that brings in more than headings would (a menu, a
         # footer: chrome the unframed reading left out).
         framed_xml = _main_text(whole)
-        framed_text = html_blocks(framed_xml) if framed_xml else ""
-        if framed_text.strip() and len(framed_text) <= FRAMED_GROWTH * len(text) + FRAMED_SLACK:
-            xml, text = framed_xml, framed_text
+        if framed_xml and _adds_headings(text, framed_xml):
+            xml, text = framed_xml, html_blocks(framed_xml)
     if not text.strip():
         raise SkipFile("no main text found in the HTML page")
     # Dates only from what the page declares (meta tags, <time>, a date line): the extensive
@@ -284,6 +283,15 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
 
 FRAMED_GROWTH = 1.1  # a framed page may be this much longer than the unframed reading
 FRAMED_SLACK = 200  # characters, for a page of a few lines and its headings
+
+
+def _adds_headings(text: str, framed_xml: str) -> bool:
+    """Whether the page read framed (`markup.framed`) adds little but headings to `text`, its
+    unframed reading: no menu, no footer. The headings are weighed apart, as they are what
+    framing is for, and an API reference has one per function."""
+    framed_text = html_blocks(framed_xml)
+    grown = len(framed_text) - heading_chars(framed_xml)
+    return bool(framed_text.strip()) and grown <= FRAMED_GROWTH * len(text) + FRAMED_SLACK
 
 
 def _main_text(html: str) -> str | None:

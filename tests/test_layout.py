@@ -309,3 +309,47 @@ def test_the_list_a_colon_introduces_ends_before_the_next_heading() -> None:
                 "[profile.release]\nopt-level = 3\n\nThe opt-level setting controls this.")
     assert introduced_block(settings, settings.index(":") + 1) == (
         "[profile.dev] opt-level = 0 [profile.release] opt-level = 3")
+
+
+def test_a_table_without_a_header_row_pairs_names_with_what_they_are(tmp_path: Path) -> None:
+    """An API reference lists a function's parameters in a table of two cells a row and no
+    <th>: its first row was taken for a header, and every other row read "cur:: node:; source
+    node being executed: data node being processed". Its headings, one per function, made
+    the page read with them look too long to be chrome-free, so they were dropped."""
+    functions = "".join(
+        f'<div class="refsect2"><a name="xsltApply{name}"></a><h3>xsltApply{name} ()</h3>'
+        f"<p>Process the XSLT apply-{name.lower()} element.</p>"
+        '<div class="variablelist"><table><tr><td><p><span class="term">ctxt</span>:</p></td>'
+        "<td><p>an XSLT transformation context</p></td></tr>"
+        '<tr><td><p><span class="term">node</span>:</p></td><td><p>the current node in the '
+        "source tree.</p></td></tr></table></div></div>"
+        for name in [f"Step{n}" for n in range(40)] + ["Sort"])
+    page = tmp_path / "libxslt-transform.html"
+    page.write_text("<html><head><title>transform</title></head><body>"
+                    '<table class="navigation"><tr><td><a href="up.html">Up</a></td><td><a '
+                    'href="home.html">Home</a></td><th>libxslt Reference Manual</th></tr></table>'
+                    '<div class="refentry"><h2>transform</h2>'
+                    f"<p>transform - the XSLT engine transformation part.</p>{functions}"
+                    "<table><tr><th>Code</th><th>Meaning</th></tr><tr><td>4</td>"
+                    "<td>Locked.</td></tr></table></div></body></html>")
+    doc = text_of(page)
+    lines = doc.text.splitlines()
+    assert "ctxt: an XSLT transformation context" in lines
+    assert "node: the current node in the source tree." in lines
+    assert "xsltApplySort ()" in lines, "the functions' headings are kept"
+    assert "Code: 4; Meaning: Locked." in lines, "a <th> row still names the columns"
+
+
+def test_a_page_read_framed_may_add_any_number_of_headings_but_nothing_else() -> None:
+    """Framing a page that marks no main part keeps its headings, unless it brings in chrome.
+    It was weighed by length alone, so an API reference with one heading per function lost
+    all of them; a menu still keeps the unframed reading."""
+    from ingest.loaders import _adds_headings
+
+    body = "".join(f"<p>Function {n} processes the XSLT element it is given.</p>" for n in range(20))
+    text = html_blocks(f"<doc><main>{body}</main></doc>")
+    heads = "".join(f'<head rend="h3">xsltApplyStep{n} ()</head><p>Function {n} processes the '
+                    "XSLT element it is given.</p>" for n in range(20))
+    assert _adds_headings(text, f"<doc><main>{heads}</main></doc>")
+    menu = "".join(f"<p>Menu entry number {n}</p>" for n in range(40))
+    assert not _adds_headings(text, f"<doc><main>{menu}{body}</main></doc>")
