@@ -262,8 +262,9 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
         # them, and is read so unless that brings in more than headings would (a menu, a
         # footer: chrome the unframed reading left out).
         framed_xml = _main_text(whole)
-        if framed_xml and _adds_headings(text, framed_xml):
-            xml, text = framed_xml, html_blocks(framed_xml)
+        framed_text = _framed_reading(text, framed_xml) if framed_xml else None
+        if framed_xml and framed_text:
+            xml, text = framed_xml, framed_text
     if not text.strip():
         raise SkipFile("no main text found in the HTML page")
     # Dates only from what the page declares (meta tags, <time>, a date line): the extensive
@@ -282,16 +283,18 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
 
 
 FRAMED_GROWTH = 1.1  # a framed page may be this much longer than the unframed reading
-FRAMED_SLACK = 200  # characters, for a page of a few lines and its headings
+FRAMED_SLACK = 200  # characters, for a page of a few lines
 
 
-def _adds_headings(text: str, framed_xml: str) -> bool:
-    """Whether the page read framed (`markup.framed`) adds little but headings to `text`, its
+def _framed_reading(text: str, framed_xml: str) -> str | None:
+    """The page read framed (`markup.framed`), when it adds little but headings to `text`, its
     unframed reading: no menu, no footer. The headings are weighed apart, as they are what
-    framing is for, and an API reference has one per function."""
+    framing is for, and an API reference has one per function. None when it adds more."""
     framed_text = html_blocks(framed_xml)
     grown = len(framed_text) - heading_chars(framed_xml)
-    return bool(framed_text.strip()) and grown <= FRAMED_GROWTH * len(text) + FRAMED_SLACK
+    if framed_text.strip() and grown <= FRAMED_GROWTH * len(text) + FRAMED_SLACK:
+        return framed_text
+    return None
 
 
 def _main_text(html: str) -> str | None:

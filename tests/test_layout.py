@@ -344,12 +344,12 @@ def test_a_page_read_framed_may_add_any_number_of_headings_but_nothing_else() ->
     """Framing a page that marks no main part keeps its headings, unless it brings in chrome.
     It was weighed by length alone, so an API reference with one heading per function lost
     all of them; a menu still keeps the unframed reading."""
-    from ingest.loaders import _adds_headings
+    from ingest.loaders import _framed_reading
 
     body = "".join(f"<p>Function {n} processes the XSLT element it is given.</p>" for n in range(20))
     text = html_blocks(f"<doc><main>{body}</main></doc>")
     heads = "".join(f'<head rend="h3">xsltApplyStep{n} ()</head><p>Function {n} processes the '
                     "XSLT element it is given.</p>" for n in range(20))
-    assert _adds_headings(text, f"<doc><main>{heads}</main></doc>")
+    assert _framed_reading(text, f"<doc><main>{heads}</main></doc>")
     menu = "".join(f"<p>Menu entry number {n}</p>" for n in range(40))
-    assert not _adds_headings(text, f"<doc><main>{menu}{body}</main></doc>")
+    assert _framed_reading(text, f"<doc><main>{menu}{body}</main></doc>") is None
