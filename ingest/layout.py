@@ -129,9 +129,15 @@ def _broken_lines(element: ElementTree.Element) -> str:
     return "".join(parts)
 
 
-def heading_chars(xml: str) -> int:
-    """How many characters of trafilatura's XML output its headings hold."""
-    return sum(len(_flat(head)) for head in ElementTree.fromstring(xml).iter("head"))
+def prose_chars(xml: str) -> int:
+    """How many characters, spaces aside, trafilatura's XML output holds outside its headings
+    and code (where a page's chrome, a menu or a footer, would be)."""
+    root = ElementTree.fromstring(xml)
+
+    def chars(element: ElementTree.Element) -> int:
+        return len("".join("".join(element.itertext()).split()))
+
+    return chars(root) - sum(chars(e) for e in root.iter() if e.tag in ("head", "code", "quote"))
 
 
 def xml_heading(xml: str) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .layout import heading_chars, html_blocks, unwrap_lines, xml_heading
+from .layout import html_blocks, prose_chars, unwrap_lines, xml_heading
 from .markup import framed, repair, without_code
 from .types import Skipped
 
@@ -262,7 +262,7 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
         # them, and is read so unless that brings in more than headings would (a menu, a
         # footer: chrome the unframed reading left out).
         framed_xml = _main_text(whole)
-        framed_text = _framed_reading(text, framed_xml) if framed_xml else None
+        framed_text = _framed_reading(xml, framed_xml) if framed_xml else None
         if framed_xml and framed_text:
             xml, text = framed_xml, framed_text
     if not text.strip():
@@ -286,13 +286,15 @@ FRAMED_GROWTH = 1.1  # a framed page may be this much longer than the unframed r
 FRAMED_SLACK = 200  # characters, for a page of a few lines
 
 
-def _framed_reading(text: str, framed_xml: str) -> str | None:
-    """The page read framed (`markup.framed`), when it adds little but headings to `text`, its
-    unframed reading: no menu, no footer. The headings are weighed apart, as they are what
-    framing is for, and an API reference has one per function. None when it adds more."""
+def _framed_reading(xml: str | None, framed_xml: str) -> str | None:
+    """The page read framed (`markup.framed`), when it adds little but headings and code to
+    `xml`, its unframed reading (None: nothing read): no menu, no footer. Headings and code are weighed apart, as
+    they are what framing brings back (an API reference has a heading and a signature per
+    function). None when it adds more."""
     framed_text = html_blocks(framed_xml)
-    grown = len(framed_text) - heading_chars(framed_xml)
-    if framed_text.strip() and grown <= FRAMED_GROWTH * len(text) + FRAMED_SLACK:
+    grown = prose_chars(framed_xml)
+    base = prose_chars(xml) if xml else 0
+    if framed_text.strip() and grown <= FRAMED_GROWTH * base + FRAMED_SLACK:
         return framed_text
     return None
 

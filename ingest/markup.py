@@ -129,14 +129,19 @@ def _paragraphs(div: Any) -> bool:
 
 def _preformatted(pre: Any) -> bool:
     """Wrap what a <pre> of two or more lines holds in one <code> (trafilatura's mark of a code
-    block); True if it did."""
+    block); True if it did. A <br> in it is a newline: gtk-doc breaks a synopsis's lines so,
+    and trafilatura kept only what came before the first one."""
     import lxml.html
 
+    breaks = list(pre.iter("br"))
+    for br in breaks:
+        br.tail = "\n" + (br.tail or "")
+        br.drop_tag()
     if len(pre) == 1 and pre[0].tag == "code" and not (pre.text or "").strip() \
             and not (pre[0].tail or "").strip():
         return False  # already a code block
     if sum(1 for line in pre.text_content().split("\n") if line.strip()) < 2:
-        return False
+        return bool(breaks)
     code = lxml.html.Element("code")
     code.text, pre.text = pre.text, None
     for child in list(pre):

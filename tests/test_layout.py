@@ -340,16 +340,34 @@ def test_a_table_without_a_header_row_pairs_names_with_what_they_are(tmp_path: P
     assert "Code: 4; Meaning: Locked." in lines, "a <th> row still names the columns"
 
 
-def test_a_page_read_framed_may_add_any_number_of_headings_but_nothing_else() -> None:
+def test_a_page_read_framed_may_add_headings_and_code_but_nothing_else() -> None:
     """Framing a page that marks no main part keeps its headings, unless it brings in chrome.
-    It was weighed by length alone, so an API reference with one heading per function lost
-    all of them; a menu still keeps the unframed reading."""
+    It was weighed by length alone, so an API reference with a heading and a signature per
+    function lost all of them; a menu still keeps the unframed reading."""
     from ingest.loaders import _framed_reading
 
     body = "".join(f"<p>Function {n} processes the XSLT element it is given.</p>" for n in range(20))
-    text = html_blocks(f"<doc><main>{body}</main></doc>")
-    heads = "".join(f'<head rend="h3">xsltApplyStep{n} ()</head><p>Function {n} processes the '
-                    "XSLT element it is given.</p>" for n in range(20))
-    assert _framed_reading(text, f"<doc><main>{heads}</main></doc>")
+    plain = f"<doc><main>{body}</main></doc>"
+    heads = "".join(f'<head rend="h3">xsltApplyStep{n} ()</head><code>void\txsltApplyStep{n}'
+                    f"\t\t(xsltTransformContextPtr ctxt,\n\t\t\t xmlNodePtr node)</code><p>"
+                    f"Function {n} processes the XSLT element it is given.</p>" for n in range(20))
+    assert _framed_reading(plain, f"<doc><main>{heads}</main></doc>")
     menu = "".join(f"<p>Menu entry number {n}</p>" for n in range(40))
-    assert _framed_reading(text, f"<doc><main>{menu}{body}</main></doc>") is None
+    assert _framed_reading(plain, f"<doc><main>{menu}{body}</main></doc>") is None
+
+
+def test_a_line_break_tag_in_preformatted_text_is_a_newline(tmp_path: Path) -> None:
+    """gtk-doc breaks a synopsis's lines with <br>: only what came before the first one was
+    read ("void xsltValueOf (xsltTransformContextPtr ctxt,")."""
+    prose = "".join(f"<p>Paragraph {n} says what the transformation module does.</p>"
+                    for n in range(3))
+    page = tmp_path / "transform.html"
+    page.write_text(
+        f"<html><head><title>transform</title></head><body><main><h1>transform</h1>{prose}"
+        '<pre class="synopsis">void\t<a href="#v">xsltValueOf</a>\t(<a href="#c">'
+        "xsltTransformContextPtr</a> ctxt, <br/>\t\t xmlNodePtr node);\nvoid\t<a href=\"#s\">"
+        "xsltSort</a>\t(xsltTransformContextPtr ctxt);</pre>"
+        "<p>The module implements the bulk of the transformation.</p></main></body></html>")
+    lines = [line.strip() for line in text_of(page).text.splitlines()]
+    assert "xmlNodePtr node);" in lines
+    assert "void\txsltSort\t(xsltTransformContextPtr ctxt);" in lines
