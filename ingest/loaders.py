@@ -259,8 +259,8 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
     whole = framed(html)
     if whole is not None:
         # A page that marks no main part loses its headings; framed as an article it keeps
-        # them, and is read so unless that brings in more than headings would (a menu, a
-        # footer: chrome the unframed reading left out).
+        # them, and is read so unless that brings in more than headings and code would (a
+        # menu, a footer: chrome the unframed reading left out).
         framed_xml = _main_text(whole)
         framed_text = _framed_reading(xml, framed_xml) if framed_xml else None
         if framed_xml and framed_text:
@@ -282,19 +282,18 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
     return [doc]
 
 
-FRAMED_GROWTH = 1.1  # a framed page may be this much longer than the unframed reading
-FRAMED_SLACK = 200  # characters, for a page of a few lines
+FRAMED_GROWTH = 1.1  # a framed page's prose may be this much longer than the unframed reading's
+FRAMED_SLACK = 200  # characters (spaces aside), for a page of a few lines
 
 
 def _framed_reading(xml: str | None, framed_xml: str) -> str | None:
     """The page read framed (`markup.framed`), when it adds little but headings and code to
-    `xml`, its unframed reading (None: nothing read): no menu, no footer. Headings and code are weighed apart, as
-    they are what framing brings back (an API reference has a heading and a signature per
-    function). None when it adds more."""
+    `xml`, its unframed reading (None: nothing was read): no menu, no footer. Headings and
+    code are weighed apart, as they are what framing brings back (an API reference has a
+    heading and a signature per function). None when it adds more."""
     framed_text = html_blocks(framed_xml)
-    grown = prose_chars(framed_xml)
-    base = prose_chars(xml) if xml else 0
-    if framed_text.strip() and grown <= FRAMED_GROWTH * base + FRAMED_SLACK:
+    prose = prose_chars(xml) if xml else 0
+    if framed_text.strip() and prose_chars(framed_xml) <= FRAMED_GROWTH * prose + FRAMED_SLACK:
         return framed_text
     return None
 

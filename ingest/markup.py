@@ -139,7 +139,7 @@ def _preformatted(pre: Any) -> bool:
         br.drop_tag()
     if len(pre) == 1 and pre[0].tag == "code" and not (pre.text or "").strip() \
             and not (pre[0].tail or "").strip():
-        return False  # already a code block
+        return bool(breaks)  # already a code block
     if sum(1 for line in pre.text_content().split("\n") if line.strip()) < 2:
         return bool(breaks)
     code = lxml.html.Element("code")
