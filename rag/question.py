@@ -120,7 +120,10 @@ _SCENE = re.compile(
 SCENE_WEIGHT = 0.6
 _GENERIC_FOCUS = {"kind", "type", "sort", "part", "name", "number", "way", "thing", "one", "ones",
                   "value", "values"}
-_FILLER = {"kind", "type", "sort", "name", "way"}  # "what kind of meeting": the meeting is asked
+_FILLER = {"kind", "type", "sort", "name", "way"}
+# A focus noun that names the kind of answer: "What is the release date of ...?" asks for a date,
+# which a sentence gives without the word ("It was released on April 20, 2018").
+_DATE_NOUNS = {"date", "dates", "year", "day", "month"}  # "what kind of meeting": the meeting is asked
 _FOCUS_PATTERNS = [
     re.compile(r"^(?:in |of |for |at |by )?(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?P<focus>[\w'-]+)\s+"
                r"(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could)\b",
@@ -187,10 +190,13 @@ def parse(text: str, context: str | None = None) -> Question:
         for term in content_terms(context):
             terms.setdefault(term, 0.35)
     focus, required = focus_word(core)
+    kind = answer_type(core)
+    if focus in _DATE_NOUNS and kind == "any":
+        kind, required = "date", False
     return Question(
         text=text,
         terms=terms,
-        answer_type=answer_type(core),
+        answer_type=kind,
         wants_recent=bool(RECENCY.search(text)),
         names=names(text),
         surface=surface,

@@ -22,6 +22,10 @@ from rag.text import sentences
     ("Which aircraft did Iran arrange to receive?", "any"),
     ("Which US politician was about to take office when the treaty was signed?", "person"),
     ("Which two Iranian presidents are named in the reports?", "person"),
+    # A noun that names the kind of answer asks for it: a date, which a sentence gives without
+    # the word ("It was released on April 20, 2018").
+    ("What is the release date of the game?", "date"),
+    ("In which year was the library first released?", "date"),
 ])
 def test_answer_type(question: str, kind: str) -> None:
     assert parse(question).answer_type == kind
@@ -37,6 +41,9 @@ def test_focus_noun_is_required_only_when_it_is_what_is_asked() -> None:
     # give a default as "Default: 70" or "width=70", never as "the value".
     default = parse("What is the default value of width in textwrap.wrap()?")
     assert default.focus != "value" and not default.focus_required
+    release = parse("What is the release date of the game?")
+    assert (release.focus, release.focus_required) == ("date", False)
+    assert satisfies(release, "The game was released worldwide on April 20, 2018.")
 
 
 def test_typed_sentences() -> None:
