@@ -120,10 +120,10 @@ _SCENE = re.compile(
 SCENE_WEIGHT = 0.6
 _GENERIC_FOCUS = {"kind", "type", "sort", "part", "name", "number", "way", "thing", "one", "ones",
                   "value", "values"}
-_FILLER = {"kind", "type", "sort", "name", "way"}
+_FILLER = {"kind", "type", "sort", "name", "way"}  # "what kind of meeting": the meeting is asked
 # A focus noun that names the kind of answer: "What is the release date of ...?" asks for a date,
 # which a sentence gives without the word ("It was released on April 20, 2018").
-_DATE_NOUNS = {"date", "dates", "year", "day", "month"}  # "what kind of meeting": the meeting is asked
+_DATE_NOUNS = {"date", "dates", "year", "day", "month"}
 _FOCUS_PATTERNS = [
     re.compile(r"^(?:in |of |for |at |by )?(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?P<focus>[\w'-]+)\s+"
                r"(?:was|were|is|are|did|does|do|has|have|had|will|would|can|could)\b",
