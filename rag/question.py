@@ -277,10 +277,19 @@ def new_names(sentence: str, question: Question, common: Collection[str] = ()) -
     in_sentence = names(sentence, common)
     found: set[str] = set()
     for match in NAME_RUN.finditer(sentence):
-        phrase = names(match.group(0)) & in_sentence
+        # A title or an owner the question names may stand before a name ("President Barack
+        # Obama", "Tesla CEO Elon Musk"): the name is what follows it.
+        words = match.group(0).split()
+        while words and _bare(words[0]) in asked:
+            words.pop(0)
+        phrase = names(" ".join(words)) & in_sentence
         if phrase and not (phrase & asked):
             found |= phrase
     return found
+
+
+def _bare(word: str) -> str:
+    return word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
 
 
 def number_next_to_focus(sentence: str, question: Question) -> bool:
