@@ -16,8 +16,13 @@ Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
 _API_HEADING = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(\)")
 
 
+_BULLET = re.compile(r"[-•▪◦*–]\s")  # a list item's marker (a numbered line may be a heading)
+
+
 def _label(paragraph: str) -> str | None:
     line = paragraph.strip().lstrip("#").strip()
+    if _BULLET.match(line):
+        return None  # a list of one item ("- Returns: <Timeout>") labels nothing after it
     if "\n" not in line and len(line.split()) <= 8 and re.fullmatch(
             r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]", line) and (
             "()" not in line or _API_HEADING.fullmatch(line)):

@@ -14,7 +14,7 @@ def content_hash(text: str) -> str:
 # Increased whenever the chunks made of unchanged text change (their boundaries or sections), so
 # that the next ingest re-chunks every document; vectors of chunk texts that did not change are
 # reused.
-CHUNKING_VERSION = 3
+CHUNKING_VERSION = 4
 
 
 @dataclass

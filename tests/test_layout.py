@@ -158,6 +158,10 @@ def test_an_api_heading_labels_its_section_but_a_code_line_does_not() -> None:
     assert section_label(text, text.index("On Windows")) == "os.loadavg()"
     assert section_label(text, text.index("Then")) == "os.loadavg()"  # "main()" is code
     assert section_label(text, text.index("And it")) == "os.loadavg()"
+    # A list of one item between the heading and its text labels nothing.
+    listed = ("timeout.refresh()\n\n- Returns: <Timeout> a reference to timeout\n\n"
+              "Sets the timer's start time to the current time.")
+    assert section_label(listed, listed.index("Sets")) == "timeout.refresh()"
 
 
 def test_a_line_of_a_code_block_is_no_section_heading(tmp_path: Path) -> None:
