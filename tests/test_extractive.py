@@ -53,6 +53,18 @@ def test_the_next_entry_of_a_definition_list_is_no_continuation() -> None:
     assert answer == "-l, --mathlib: It is loaded first [1]."
 
 
+def test_the_next_item_of_a_list_is_no_continuation_of_an_item() -> None:
+    """Two items are two claims: run together, "- A [1]. - B [1]." reads as one list item and
+    fails its own citation check. A heading's first item does continue it."""
+    items = ("Bindings\n\n- Peter Jones maintains C++ bindings within xmlwrapp.\n- Mike "
+             "Phillips provides a module for PHP.")
+    answer = _answer({"- Peter Jones": 0.40, "- Mike Phillips": 0.39}, items)
+    assert answer == "- Peter Jones maintains C++ bindings within xmlwrapp [1]."
+    release = "Version 2.1.0 (released 18 September 2024)\n- New: SFTP repositories."
+    answer = _answer({"Version 2.1.0": 0.40, "- New: SFTP": 0.39}, release)
+    assert answer.endswith("- New: SFTP repositories [1].")
+
+
 def test_a_list_item_that_says_this_does_not_point_to_the_item_before_it() -> None:
     """"This library" in a list of key points refers to what the list is about, not to the
     item above it ("It is written in plain C"): shown with that item, the answer ran two
