@@ -16,7 +16,8 @@ Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
 _API_HEADING = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(\)")
 
 
-_BULLET = re.compile(r"[-•▪◦*–]\s")  # a list item's marker (a numbered line may be a heading)
+# A list item's marker (not a number: "1.2. Where does the name come from?" may be a heading).
+_BULLET = re.compile(r"[-•▪◦*–]\s")
 
 
 def _label(paragraph: str) -> str | None:

@@ -12,6 +12,7 @@ from .text import (
     NAME_RUN,
     NUMBER_WORDS,
     WHOLE_NUMBER,
+    bare_word,
     content_terms,
     final_mark,
     has_date,
@@ -280,16 +281,12 @@ def new_names(sentence: str, question: Question, common: Collection[str] = ()) -
         # A title or an owner the question names may stand before a name ("President Barack
         # Obama", "Tesla CEO Elon Musk"): the name is what follows it.
         words = match.group(0).split()
-        while words and _bare(words[0]) in asked:
+        while words and bare_word(words[0]) in asked:
             words.pop(0)
         phrase = names(" ".join(words)) & in_sentence
         if phrase and not (phrase & asked):
             found |= phrase
     return found
-
-
-def _bare(word: str) -> str:
-    return word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
 
 
 def number_next_to_focus(sentence: str, question: Question) -> bool:

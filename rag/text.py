@@ -277,6 +277,11 @@ _NOT_NAMES = frozenset(MONTH_NAMES.split("|")) | {
 _ORDINARY = _NOT_NAMES | STOPWORDS | QUESTION_WORDS | FUNCTION_WORDS
 
 
+def bare_word(word: str) -> str:
+    """A word lower-cased, without quotes around it or a possessive ("Obama’s" -> "obama")."""
+    return word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
+
+
 def names(text: str, common: Collection[str] = ()) -> set[str]:
     """Capitalised words that look like names (people, places, organisations).
 
@@ -291,7 +296,7 @@ def names(text: str, common: Collection[str] = ()) -> set[str]:
     for match in NAME_RUN.finditer(text):
         words = match.group(0).split()
         for i, word in enumerate(words):
-            low = word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
+            low = bare_word(word)
             if match.start() == first_at and i == 0 and len(words) == 1 and (
                     low.endswith(("ing", "ly", "ed")) or low in common):
                 continue

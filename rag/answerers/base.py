@@ -58,7 +58,8 @@ class Answerer(Protocol):
         ...
 
 
-LIST_MARKERS = ("- ", "• ", "* ")  # how a list item's line opens (`ingest.layout`, printed bullets)
+# How a list item's line opens (`ingest.layout`, printed bullets).
+LIST_MARKERS = ("- ", "• ", "* ")
 _ANAPHORA = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|he|she|his|her|"
                        r"such|both|there)\b", re.IGNORECASE)
 
@@ -90,7 +91,8 @@ def in_context(cand: Candidate, evidence: list[Evidence], question: Question | N
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
     # A pronoun points back within its paragraph; a list item's not to the item before it
     # ("- This library is released under the MIT Licence" after "- It is written in plain C").
-    if before and "\n\n" not in text[before[-1][1]:cand.start] and not sentence.startswith(LIST_MARKERS):
+    if (before and "\n\n" not in text[before[-1][1]:cand.start]
+            and not sentence.startswith(LIST_MARKERS)):
         a, b = before[-1]
         previous = text[a:b].strip()
         if not previous.endswith(":") and len(previous) >= 12:  # a heading or label says nothing
