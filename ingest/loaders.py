@@ -263,7 +263,7 @@ def _read_html(path: Path, source: str) -> list[RawDocument]:
         # menu, a footer: chrome the unframed reading left out).
         framed_xml = _main_text(whole)
         framed_text = _framed_reading(xml, framed_xml) if framed_xml else None
-        if framed_xml and framed_text:
+        if framed_text:
             xml, text = framed_xml, framed_text
     if not text.strip():
         raise SkipFile("no main text found in the HTML page")
