@@ -8,7 +8,7 @@ from .chunking import (
     section_label,
     section_labels,
 )
-from .cleaning import remove_chrome
+from .cleaning import bulleted, remove_chrome, unbulleted
 from .dedup import Groups, MinHasher, containment, jaccard
 from .loaders import SUPPORTED_SUFFIXES
 from .metadata import extract_date, extract_title, normalize_date
@@ -17,7 +17,7 @@ from .types import Chunk, Document, Skipped, content_hash
 
 __all__ = [
     "SUPPORTED_SUFFIXES", "Chunk", "Chunker", "Document", "Groups", "MinHasher", "Skipped",
-    "containment", "content_hash", "definition_term", "definitions", "extract_date",
+    "bulleted", "containment", "content_hash", "definition_term", "definitions", "extract_date",
     "extract_title", "introduced_block", "jaccard", "load_documents", "normalize_date",
-    "remove_chrome", "section_label", "section_labels", "to_document",
+    "remove_chrome", "section_label", "section_labels", "to_document", "unbulleted",
 ]

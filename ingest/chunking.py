@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Callable
 
-from .cleaning import LIST_ITEM, is_sentence
+from .cleaning import LIST_ITEM, bulleted, is_sentence
 from .types import Chunk, Document
 
 Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
@@ -16,13 +16,9 @@ Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
 _API_HEADING = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(\)")
 
 
-# A list item's marker (not a number: "1.2. Where does the name come from?" may be a heading).
-_BULLET = re.compile(r"[-•▪◦*–]\s")
-
-
 def _label(paragraph: str) -> str | None:
     line = paragraph.strip().lstrip("#").strip()
-    if _BULLET.match(line):
+    if bulleted(line):
         return None  # a list of one item ("- Returns: <Timeout>") labels nothing after it
     if "\n" not in line and len(line.split()) <= 8 and re.fullmatch(
             r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]", line) and (

@@ -44,7 +44,22 @@ _WIDGET_WORDS = {
     "apple store", "app store", "play market", "google play", "night_theme", "dark mode",
     "back to top", "close", "next", "previous", "ads", "ad", "more",
 }
-LIST_ITEM = re.compile(r"\s*(?:[-•▪◦*–]|\d{1,3}[.)])\s+\S")  # a list item on one line
+_BULLET = "[-•▪◦*–]"  # the marks a bulleted list item opens with
+LIST_ITEM = re.compile(rf"\s*(?:{_BULLET}|\d{{1,3}}[.)])\s+\S")  # a list item on one line
+_BULLETED = re.compile(rf"\s*{_BULLET}\s+")  # not a number: "1.2. Where ...?" may be a heading
+
+
+def bulleted(text: str) -> bool:
+    """Whether a line or sentence opens with a list item's bullet ("- Returns: <Timeout>")."""
+    return _BULLETED.match(text) is not None
+
+
+def unbulleted(text: str) -> str:
+    """A bulleted line or sentence without its bullet."""
+    match = _BULLETED.match(text)
+    return text[match.end():] if match else text
+
+
 _BYLINE_RE = re.compile(r"^(by|author:?|written by)\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}$")
 _MARKER_RE = re.compile(
     r"^((read|see) (more|also)|related( \w+)?|more (news|stories)|recommended|"

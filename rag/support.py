@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest import introduced_block, section_label, section_labels
+from ingest import introduced_block, section_label, section_labels, unbulleted
 
 from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
 from .text import (
     FUNCTION_WORDS,
+    bare_word,
     common_words,
     content_terms,
     final_mark,
@@ -81,9 +82,7 @@ class Candidate:
 
     def headed(self, sentence: str) -> str:
         """`sentence` after the subject it leaves to its heading."""
-        for marker in ("- ", "* ", "• "):  # a list item's marker, now inside the sentence
-            sentence = sentence.removeprefix(marker)
-        return f"{self.subject}: {sentence}"
+        return f"{self.subject}: {unbulleted(sentence)}"  # its bullet is inside the sentence
 
 
 def _coverage(weights: dict[str, float], present: dict[str, float]) -> float:
@@ -149,7 +148,7 @@ class SentenceScorer:
         if not self.doc_freq:
             return set()
         return {name for term, word in question.surface.items()
-                if (name := word.removesuffix("'s").removesuffix("’s")) in question.names
+                if (name := bare_word(word)) in question.names
                 and not self.doc_freq.get(term)}
 
     def weights(self, question: Question) -> dict[str, float]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ingest import definition_term, introduced_block, section_label
+from ingest import bulleted, definition_term, introduced_block, section_label
 
 from ..question import Question, new_names
 from ..support import Candidate
@@ -58,8 +58,6 @@ class Answerer(Protocol):
         ...
 
 
-# How a list item's line opens (`ingest.layout`, printed bullets).
-LIST_MARKERS = ("- ", "• ", "* ")
 _ANAPHORA = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|he|she|his|her|"
                        r"such|both|there)\b", re.IGNORECASE)
 
@@ -92,7 +90,7 @@ def in_context(cand: Candidate, evidence: list[Evidence], question: Question | N
     # A pronoun points back within its paragraph; a list item's not to the item before it
     # ("- This library is released under the MIT Licence" after "- It is written in plain C").
     if (before and "\n\n" not in text[before[-1][1]:cand.start]
-            and not sentence.startswith(LIST_MARKERS)):
+            and not bulleted(sentence)):
         a, b = before[-1]
         previous = text[a:b].strip()
         if not previous.endswith(":") and len(previous) >= 12:  # a heading or label says nothing

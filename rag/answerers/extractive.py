@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ingest import containment, definition_term, section_label
+from ingest import bulleted, containment, definition_term, section_label
 
 from ..question import Question, new_names
 from ..support import Candidate
 from ..text import FUNCTION_WORDS, PUNCT, STOPWORDS, content_terms, in_dictionary, split_end
 from ..types import Evidence
-from .base import LIST_MARKERS, Request, human_date, in_context
+from .base import Request, human_date, in_context
 
 SECOND_SENTENCE_RATIO = 0.8  # a second source must score this close to the best to be added
 RECENT_RATIO = 0.5  # "the latest report": a newer answer this close to the best goes first
@@ -74,7 +74,7 @@ def _continuation(best: Candidate, request: Request) -> Candidate | None:
     entry = _entry(text, best)
     if entry and _entry(text, follow) not in (None, entry):
         return None  # the next entry of a definition list ("-w, --warn: ...") defines another
-    if best.sentence.startswith(LIST_MARKERS) and follow.sentence.startswith(LIST_MARKERS):
+    if bulleted(best.sentence) and bulleted(follow.sentence):
         return None  # the next item of a list says another thing, not the rest of this one
     return follow
 
