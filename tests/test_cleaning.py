@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.cleaning import remove_chrome
+from ingest.cleaning import bulleted, remove_chrome, unbulleted
 
 CHROME = {
     "000_c89d4988a9b26859.txt": [
@@ -85,3 +85,23 @@ def test_a_list_a_sentence_introduces_is_content_however_short() -> None:
     cleaned = remove_chrome(text)
     assert "- UTF-8\n- UTF-16\n- ISO-8859-1\n- US-ASCII" in cleaned
     assert "Weather" not in cleaned and "Home" not in cleaned
+
+
+@pytest.mark.parametrize(("line", "item"), [
+    ("- Returns: <Timeout> a reference to timeout", "Returns: <Timeout> a reference to timeout"),
+    ("  •  Redistributions of source code", "Redistributions of source code"),
+    ("* Default: '&'.", "Default: '&'."),
+])
+def test_a_bulleted_line_is_read_without_its_bullet(line: str, item: str) -> None:
+    assert bulleted(line)
+    assert unbulleted(line) == item
+
+
+@pytest.mark.parametrize("line", [
+    "1.2. Where does the name come from?",  # a numbered heading, not a bullet
+    "-1 means no limit.",  # a negative number
+    "--trace-children=yes traces them.",  # an option
+])
+def test_a_number_or_an_option_is_no_bullet(line: str) -> None:
+    assert not bulleted(line)
+    assert unbulleted(line) == line
