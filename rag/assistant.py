@@ -340,13 +340,14 @@ class Assistant:
 
     def scorer(self) -> SentenceScorer:
         """The sentence scorer, with term statistics in step with the store (its word-vector
-        cache survives across questions)."""
+        cache survives across questions); the citation checker weighs words by the same rarity."""
         bm25 = self.retriever.bm25
         bm25.refresh()
         if self._scorer is None or self._scorer_version != bm25.version:
             if self._scorer is None:
                 self._scorer = SentenceScorer(self.embedder, make_idf({}, 0))
             self._scorer.idf = make_idf(bm25.doc_freq, bm25.n_docs)
+            self.checker.idf = self._scorer.idf
             self._scorer.doc_freq = bm25.doc_freq
             self._scorer_version = bm25.version
         return self._scorer

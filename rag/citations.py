@@ -9,7 +9,7 @@ to the right one; a sentence no chunk supports is dropped and reported in `Answe
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,6 +54,8 @@ PARAPHRASE_COSINE = 0.72
 _VERDICT = re.compile(r"(?:yes|no)\s*,\s*", re.IGNORECASE)
 DATE_FRAME = re.compile(
     r"^(?:(?:As of|Earlier, on|On|Later, on) (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})|An undated report): ")
+# The share of a claim's new words (weighed by rarity, `CitationChecker._share`) its source must
+# hold for the claim to stand without a paraphrase check.
 TERM_COVERAGE = 0.75
 # Capitalised, as months are written: "may" and "march" are verbs.
 _MONTHS = re.compile(
@@ -224,8 +226,11 @@ class Review:
 class CitationChecker:
     """Checks answer sentences against evidence and builds the final, renumbered citations."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, idf: Callable[[str], float] | None = None) -> None:
         self.embedder = embedder
+        # Term rarity in the collection (`support.make_idf`), kept in step with the store by the
+        # assistant: a claim's rare words must be in its source more than its common ones.
+        self.idf = idf
 
     def check(self, sentence: str, evidence: Evidence, question: str = "",
               sentence_vec: np.ndarray | None = None, foreign: Collection[str] = ()) -> Check:
@@ -322,8 +327,7 @@ class CitationChecker:
         strict = facts_supported(sentence, backing, question, whole, foreign)
         if not strict and not backed[best_i]:  # the same check the choice of best_i made
             return Check(False, quote, best_cov)
-        full_cov = len(terms & set(content_terms(whole if restating else window))) / max(
-            len(terms), 1)
+        full_cov = self._share(terms, set(content_terms(whole if restating else window)))
         if full_cov >= TERM_COVERAGE:
             return Check(strict, quote, full_cov, misbound=not strict)
         vec = sentence_vec if sentence_vec is not None else np.asarray(
@@ -357,6 +361,17 @@ class CitationChecker:
             if facts_supported(sentence, piece, question, whole, foreign):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
+
+    def _share(self, terms: set[str], present: set[str]) -> float:
+        """The share of a claim's words its source holds, each weighed by its rarity when the
+        collection's is known: "Libtasn1 encodes and decodes using Distinguished Encoding Rules
+        (DER)" is backed by "... Distinguished Encoding Rules (DER, as per X.690) encoding and
+        decoding functions" whatever "using" is."""
+        if not terms:
+            return 0.0
+        weight = self.idf or (lambda term: 1.0)
+        total = sum(weight(t) for t in terms)
+        return sum(weight(t) for t in terms & present) / total if total > 0 else 0.0
 
     def _coined(self, sentence: str, question: str) -> set[str]:
         """The terms of a sentence's words that the question lacks and its embedder's

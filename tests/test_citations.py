@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from rag.citations import CitationChecker
@@ -464,3 +466,33 @@ def test_the_questions_year_is_not_restated_into_a_report_of_other_years(embedde
     assert checker.review(claim, chunk(
         "Angelique Kerber, the 2018 champion, has won the Wimbledon women's singles title again "
         "at the start of the year's grass season."), question).text
+
+
+def _rarity(common: list[str]) -> Callable[[str], float]:
+    """Term rarity over a small collection in which `common` words are everywhere."""
+    from rag.support import make_idf
+    from rag.text import content_terms
+
+    return make_idf({t: 30 for word in common for t in content_terms(word)}, 40)
+
+
+DER = Evidence(chunk_id="c1", doc_id="d1", source="asn.html", text=(
+    "This document describes a library for ASN.1 parsing and structures management, and "
+    "Distinguished Encoding Rules (DER) encoding and decoding functions."))
+
+
+def test_a_common_word_does_not_sink_a_claim_whose_rare_words_the_source_holds(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"using" is nowhere in the source; counted like "Distinguished" it left the claim short of
+    the share it needs, and its paraphrase short of the cosine."""
+    question = "Which encoding rules does the library encode and decode?"
+    claim = "It encodes and decodes using Distinguished Encoding Rules (DER)."
+    assert not CitationChecker(embedder).check(claim, DER, question).supported
+    rarity = _rarity(["use", "using", "library", "rules", "encode", "decode"])
+    assert CitationChecker(embedder, rarity).check(claim, DER, question).supported
+
+
+def test_a_rare_word_the_source_lacks_still_sinks_a_claim(embedder) -> None:  # type: ignore[no-untyped-def]
+    rarity = _rarity(["use", "using", "library", "rules", "encode", "decode"])
+    claim = "It validates certificates with Distinguished Encoding Rules (DER)."
+    assert not CitationChecker(embedder, rarity).check(
+        claim, DER, "Which encoding rules does the library use?").supported

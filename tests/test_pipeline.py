@@ -551,3 +551,17 @@ def test_evidence_holds_a_chunk_with_the_code_the_question_names(assistant_with)
     evidence = assistant.retriever.retrieve(question, top_k=2).evidence
     assert any("--release" in e.text for e in evidence), [e.text[:60] for e in evidence]
     assert "--release" not in evidence[0].text, "the best match by words keeps its place"
+
+
+def test_the_citation_check_weighs_words_by_their_rarity_in_the_collection(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The checker reads term rarity from the collection the evidence comes from, in step with
+    the store: a word every page uses ("repository") weighs less than one few do."""
+    from rag.text import content_terms
+
+    assistant = make_assistant()
+    assistant.ingest([EXAMPLES.parent / "techdocs"])
+    assistant.ask("Which encryption algorithm protects a repository?")
+    idf = assistant.checker.idf
+    assert idf is not None and idf is assistant.scorer().idf
+    [common], [rare] = content_terms("repository"), content_terms("Argon2id")
+    assert idf(rare) > idf(common)
