@@ -54,8 +54,8 @@ PARAPHRASE_COSINE = 0.72
 _VERDICT = re.compile(r"(?:yes|no)\s*,\s*", re.IGNORECASE)
 DATE_FRAME = re.compile(
     r"^(?:(?:As of|Earlier, on|On|Later, on) (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})|An undated report): ")
-# The share of a claim's new words (weighed by rarity, `CitationChecker._share`) its source must
-# hold for the claim to stand without a paraphrase check.
+# The share of a claim's new words (weighed by rarity, `CitationChecker._share`), or of a
+# restating claim's words, its source must hold for the claim to stand without a paraphrase check.
 TERM_COVERAGE = 0.75
 # Capitalised, as months are written: "may" and "march" are verbs.
 _MONTHS = re.compile(
@@ -327,7 +327,11 @@ class CitationChecker:
         strict = facts_supported(sentence, backing, question, whole, foreign)
         if not strict and not backed[best_i]:  # the same check the choice of best_i made
             return Check(False, quote, best_cov)
-        full_cov = self._share(terms, set(content_terms(whole if restating else window)))
+        # What a claim adds is weighed by rarity; a claim that only restates the question is
+        # held to the question's words as a whole: "The zoneinfo module was added in version
+        # 3.9" from "New in version 3.9." under "zoneinfo", whatever "added" weighs.
+        full_cov = (self._share(terms, set(content_terms(whole)), weighed=False) if restating
+                    else self._share(terms, set(content_terms(window))))
         if full_cov >= TERM_COVERAGE:
             return Check(strict, quote, full_cov, misbound=not strict)
         vec = sentence_vec if sentence_vec is not None else np.asarray(
@@ -362,14 +366,14 @@ class CitationChecker:
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
 
-    def _share(self, terms: set[str], present: set[str]) -> float:
-        """The share of a claim's words its source holds, each weighed by its rarity when the
+    def _share(self, terms: set[str], present: set[str], weighed: bool = True) -> float:
+        """The share of a claim's words its source holds, each `weighed` by its rarity when the
         collection's is known: "Libtasn1 encodes and decodes using Distinguished Encoding Rules
         (DER)" is backed by "... Distinguished Encoding Rules (DER, as per X.690) encoding and
         decoding functions" whatever "using" is."""
         if not terms:
             return 0.0
-        weight = self.idf or (lambda term: 1.0)
+        weight = (self.idf if weighed else None) or (lambda term: 1.0)
         total = sum(weight(t) for t in terms)
         return sum(weight(t) for t in terms & present) / total if total > 0 else 0.0
 

@@ -496,3 +496,16 @@ def test_a_rare_word_the_source_lacks_still_sinks_a_claim(embedder) -> None:  # 
     claim = "It validates certificates with Distinguished Encoding Rules (DER)."
     assert not CitationChecker(embedder, rarity).check(
         claim, DER, "Which encoding rules does the library use?").supported
+
+
+def test_a_claim_that_restates_the_question_is_held_to_its_words_as_a_whole(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"added" is rarer than "module" or "version" here and the source says "New in": weighed,
+    the restated words fell short, though the number stands in the source."""
+    title = "zoneinfo — IANA time zone support"
+    item = Evidence(chunk_id="c1", doc_id="d1", source="zoneinfo.html", title=title, text=(
+        f"{title}\n\nNew in version 3.9.\n\nSource code: Lib/zoneinfo\n\nThe zoneinfo module "
+        "provides a concrete time zone implementation to support the IANA time zone database."))
+    rarity = _rarity(["module", "version", "python", "time", "zone"])
+    assert CitationChecker(embedder, rarity).check(
+        "The zoneinfo module was added in version 3.9.", item,
+        "In which Python version was the zoneinfo module added?").supported
