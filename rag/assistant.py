@@ -320,6 +320,11 @@ class Assistant:
             text, citations, more = self.checker.verify(fallback, request.evidence, question.text)
             flagged = flagged + more
             answer.fallback = drafted
+            if drafted and text and not self.policy.fallback_agrees(question, raw, text):
+                log.info("%s answer and the evidence sentences disagree; abstaining",
+                         self.answerer.name)
+                flagged = [*flagged, MARKER.sub("", text).strip()]
+                text, citations, answer.fallback = "", [], False
         if text and self.settings.verify:
             # The model that wrote the draft (or whose draft fell back) judges the answer left:
             # do the sentences it cites state this answer to the question?

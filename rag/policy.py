@@ -15,7 +15,7 @@ from typing import Literal
 from .citations import MARKER
 from .question import Question, satisfies
 from .support import Candidate
-from .text import new_literals, new_terms, quantities
+from .text import bare_word, facts, new_literals, new_terms, quantities, stated_numbers, tokens
 
 ABSTAIN_WINDOW = 12  # best-scored sentences considered when deciding to abstain
 
@@ -124,6 +124,24 @@ class AnswerPolicy:
         asked = " ".join([question.text, *question.terms])  # with a follow-up's context terms
         return bool(new_terms(claims, asked) or quantities(claims) - quantities(question.text)
                     or new_literals(claims, question.text))
+
+    @staticmethod
+    def fallback_agrees(question: Question, draft: str, text: str) -> bool:
+        """Whether evidence sentences may answer in place of a model's draft that failed the
+        citation check: they must share one of the facts the draft asserted (`text.facts`: a
+        number, name or code the question does not hold), when it asserted any.
+
+        A model that read the same evidence and answered something the evidence sentences do
+        not say ("The default interval ... is 10 seconds" against "The <rescan> element holds
+        an <int> element which indicates the default interval") either invented it, because
+        the evidence does not answer, or found it in another sentence than the one the ranking
+        put first; either way the sentences are no answer to show.
+        """
+        asserted = facts(MARKER.sub("", draft), question.text)
+        if not asserted:
+            return True
+        said = {bare_word(t) for t in tokens(text)} | stated_numbers(text)
+        return bool(asserted & said)
 
     def stands_verified(self, verified: float | None) -> bool:
         """Whether a checked answer stands after its model judged it (`Answerer.verify`): every

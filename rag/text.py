@@ -404,6 +404,18 @@ def new_literals(text: str, asked: str, quoted: bool = True) -> set[str]:
     return {lit for lit in literals(text, quoted) if lit not in low}
 
 
+def facts(text: str, asked: str) -> set[str]:
+    """The words that carry what a text asserts beyond a question: its numbers (in digits,
+    `stated_numbers`), names and code the question does not hold, lower-cased, word by word
+    ("The default interval is 10 seconds" -> {"10"}; "Result::expect() unwraps ..." ->
+    {"result", "expect"} when the question names neither).
+    """
+    asked_words = {bare_word(t) for t in tokens(asked)} | stated_numbers(asked)
+    spans = names(text) | literals(text, quoted=False)
+    words = {bare_word(t) for span in spans for t in tokens(span)}
+    return (stated_numbers(text) | words) - asked_words
+
+
 _SPELLED = {word: str(n) for n, word in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
      "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",

@@ -281,14 +281,26 @@ def test_a_draft_that_binds_the_questions_identifier_to_another_fact_abstains(ma
     answer = _drafted(make_assistant, "Every Tidewater repository is encrypted with AES-256-GCM",
                       "AES-256-GCM", protects)
     assert not answer.abstained and "AES-256-GCM" in answer.text and not answer.fallback
-    # An unsupported claim of another kind falls back to the evidence sentences when the best
-    # of them is sure enough (RAG_FALLBACK_THRESHOLD), and abstains when it is not.
-    blowfish = "Every Tidewater repository is encrypted with Blowfish"
-    answer = _drafted(make_assistant, blowfish, "AES-256-GCM", protects, fallback_threshold=0.0)
-    assert answer.fallback and not answer.abstained and "Blowfish" not in answer.text
-    answer = _drafted(make_assistant, blowfish, "AES-256-GCM", protects,
+
+
+def test_a_failed_draft_falls_back_to_evidence_sentences_that_say_what_it_said(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A draft the citation check drops ("4 iterations": the manual says 3) falls back to the
+    evidence sentences when the best of them is sure enough (RAG_FALLBACK_THRESHOLD) and they
+    share a fact the draft asserted (Argon2id); sentences that share none answer something the
+    model did not read there, and the assistant abstains."""
+    make_assistant().ingest([EXAMPLES.parent / "techdocs"])
+    derived = "How is the encryption key derived?"
+    misread = "The encryption key is derived with Argon2id using 64 MiB of memory and 4 iterations"
+    answer = _drafted(make_assistant, misread, "Argon2id", derived, fallback_threshold=0.0)
+    assert answer.fallback and not answer.abstained and answer.flagged == [f"{misread}."]
+    assert "Argon2id" in answer.text and "3 iterations" in answer.text
+    answer = _drafted(make_assistant, misread, "Argon2id", derived,
                       fallback_threshold=min(answer.confidence + 0.01, 1.0))
-    assert answer.abstained and not answer.fallback and answer.flagged == [f"{blowfish}."]
+    assert answer.abstained and not answer.fallback and answer.flagged == [f"{misread}."]
+    invented = "The encryption key is derived from the passphrase with Scrypt"
+    answer = _drafted(make_assistant, invented, "Argon2id", derived, fallback_threshold=0.0)
+    assert answer.abstained and not answer.fallback and not answer.citations
+    assert answer.flagged[0] == f"{invented}." and "Argon2id" in answer.flagged[1]
 
 
 def test_an_answer_its_model_judges_unstated_abstains(make_assistant) -> None:  # type: ignore[no-untyped-def]

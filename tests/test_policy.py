@@ -285,6 +285,31 @@ def test_what_becomes_of_a_checked_answer() -> None:
                  drafted=True, misbound=False, confidence=0.5).action == "answer"
 
 
+def test_evidence_sentences_answer_for_a_draft_only_when_they_share_its_facts() -> None:
+    """A draft that failed the citation check still says what its model read in the evidence:
+    sentences sharing none of the facts it asserted (numbers, names, code the question does not
+    hold) answer something else."""
+    agrees = AnswerPolicy(Settings().abstain_threshold).fallback_agrees
+    rescan = parse("What is the default interval of the rescan element, in seconds?")
+    holds = ("The <rescan> element holds an <int> element which indicates the default interval "
+             "between automatic checks for font configuration changes.")
+    assert not agrees(rescan, "The default interval of the rescan element is 10 seconds [1].",
+                      holds)
+    assert agrees(rescan, "The rescan element checks every 30 seconds [1].",
+                  "By default the <rescan> element checks every 30 seconds.")
+    # A draft asserting nothing beyond the question's words leaves the sentences to answer.
+    assert agrees(rescan, "The rescan element has a default interval [1].", holds)
+    # Numbers match however they are written; names and code word by word.
+    arrested = parse("Approximately how many people have been arrested during the protests?")
+    assert agrees(arrested, "About 1,000 people have been arrested [1].",
+                  "More than 1000 protesters have been detained, rights groups say.")
+    which = parse("Which Result method unwraps the value but lets you choose the panic! message?")
+    assert agrees(which, "The `Result::expect()` method does [1].",
+                  "Similarly, the expect method lets us also choose the panic! error message.")
+    assert not agrees(which, "The `unwrap_or_else` method does [1].",
+                      "Similarly, the expect method lets us also choose the panic! error message.")
+
+
 def test_the_sentence_answering_the_ask_beats_the_one_restating_the_scene(embedder) -> None:  # type: ignore[no-untyped-def]
     """A question that sets the scene before it asks: the sentence that only retells the scene
     holds most of the question's words, the answer holds those of the sentence that asks."""
