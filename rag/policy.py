@@ -140,6 +140,7 @@ class AnswerPolicy:
         asserted = facts(MARKER.sub("", draft), question.text)
         if not asserted:
             return True
+        text = MARKER.sub("", text)  # its "[1]" is no number it says
         said = {bare_word(t) for t in tokens(text)} | stated_numbers(text)
         return bool(asserted & said)
 

@@ -306,6 +306,10 @@ def test_evidence_sentences_answer_for_a_draft_only_when_they_share_its_facts() 
     which = parse("Which Result method unwraps the value but lets you choose the panic! message?")
     assert agrees(which, "The `Result::expect()` method does [1].",
                   "Similarly, the expect method lets us also choose the panic! error message.")
+    # The sentences' citation markers are no numbers they state.
+    threads = parse("How many threads does the test runner use?")
+    assert not agrees(threads, "The test runner uses 1 thread [1].",
+                      "Tests run in parallel by default [1].")
     assert not agrees(which, "The `unwrap_or_else` method does [1].",
                       "Similarly, the expect method lets us also choose the panic! error message.")
 
