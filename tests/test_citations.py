@@ -286,6 +286,21 @@ def test_an_identifier_is_restated_whole(embedder) -> None:  # type: ignore[no-u
     assert "AES-256-GCM" in text
 
 
+def test_a_ratio_the_question_gives_is_no_identifier(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The "for-1" of "a 20-for-1 stock split" names nothing, so a report of a "20-to-1" split
+    backs an answer that restates the question's ratio."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="split.txt", title="Stock split",
+                     text=("One share of Alphabet is suddenly a lot more affordable for Main "
+                           "Street investors, following a massive stock split. Alphabet split "
+                           "its shares by a 20-to-1 margin on Monday."))]
+    question = ("Which company's stock became cheaper for everyday investors after a massive "
+                "20-for-1 stock split?")
+    review = CitationChecker(embedder).review(
+        "Alphabet's stock became cheaper after a massive 20-for-1 stock split [1].", item,
+        question)
+    assert "Alphabet" in review.text and not review.flagged
+
+
 def test_the_questions_year_sets_the_time_and_may_be_restated(embedder) -> None:  # type: ignore[no-untyped-def]
     """"At the start of 2024" in the question is when, not what: a report that says "now" backs
     an answer that restates the year."""
