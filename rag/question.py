@@ -63,6 +63,9 @@ class Question:
     # week for just the second time in World Series history. Which two teams are competing?");
     # the whole question otherwise.
     ask: str = ""
+    # The earlier question a follow-up leans on, when no model rewrote it standalone ("What is
+    # its uid?" after "Which user runs gnats?"): a reader must be shown it to know what "its" is.
+    context: str | None = None
 
 
 MONEY_QUESTION = re.compile(
@@ -205,6 +208,7 @@ def parse(text: str, context: str | None = None) -> Question:
         focus_required=required,
         identifiers=identifiers(text),
         ask=asking_sentence(core),
+        context=context,
         # A hyphenated term ("the fetch-retries config") is a setting's or a command's name
         # as much as a code span is.
         verbatim=names(text) | {word.lower() for literal in literals(text)
