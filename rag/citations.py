@@ -9,6 +9,7 @@ to the right one; a sentence no chunk supports is dropped and reported in `Answe
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -151,9 +152,9 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
     if not numbers(sentence) <= src_numbers | restated:
         return False
     src_tokens = _name_tokens(src)
-    allowed_tokens = _name_tokens(normalize(allowed).lower()) - set(foreign)
+    allowed_tokens = _name_tokens(normalize(allowed).lower()) - {_fold(f) for f in foreign}
     for name in names(sentence):
-        parts = [p for p in re.split(r"[-']", name) if p]
+        parts = [p for p in re.split(r"[-']", _fold(name)) if p]
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
     # A month the question names may be restated, like its numbers, where the chunk has it.
@@ -162,11 +163,17 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
                for month in _MONTHS.findall(sentence))
 
 
+def _fold(text: str) -> str:
+    """A text without its accents: a name spelled "Jose" is the "José" its source spells."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(ch))
+
+
 def _name_tokens(text: str) -> set[str]:
-    """Words of a lower-cased text as `names` yields them: "west's" names west, "d'alene"
-    alene, "libtasn1" libtasn (a name stops at a digit), "ffi_bad_abi" ffi (and at an
-    underscore)."""
-    words = re.findall(r"[\w']+", text)
+    """Words of a lower-cased text as `names` yields them, without accents (`_fold`): "west's"
+    names west, "d'alene" alene, "libtasn1" libtasn (a name stops at a digit), "ffi_bad_abi"
+    ffi (and at an underscore)."""
+    words = re.findall(r"[\w']+", _fold(text))
     return {w.removesuffix("'s") for w in words} | {
         p for w in words for p in re.split(r"[-'\d_]", w) if p}
 

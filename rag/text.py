@@ -250,7 +250,11 @@ NUMBER_WORDS = (
 # A quantity, not a model name: "Mi-28" and "COVID-19" hold digits but count nothing.
 _NUMBER_EXPR = re.compile(rf"(?<![\w])(?<![A-Za-z]-)\d|\b({NUMBER_WORDS})\b", re.IGNORECASE)
 # A run of capitalised words: where a name may stand (`names` reads which of them are names).
-NAME_RUN = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
+# Whole words in any Latin, Greek or Cyrillic script: "Chloé Zhao" is no "Chlo", which no source
+# says, and "Émile" and "Łódź" are names too.
+_UPPER = "".join(re.escape(ch) for ch in map(chr, range(0x530)) if ch.isupper())
+_NAME_WORD = rf"[{_UPPER}](?:[^\W\d_]|['’\-])+"
+NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
 
 
 def has_date(text: str) -> bool:

@@ -301,6 +301,20 @@ def test_a_ratio_the_question_gives_is_no_identifier(embedder) -> None:  # type:
     assert "Alphabet" in review.text and not review.flagged
 
 
+def test_a_name_is_read_whole_in_any_alphabet(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Chloé" is a name the source says, not a "Chlo" it never does, and "Chloe" spells it
+    without the accent; another name is not."""
+    item = [Evidence(chunk_id="c1", doc_id="d1", source="oscars.txt", title="Oscars 2021",
+                     text="The 93rd Academy Awards. Chloé Zhao wins Best Director.")]
+    question = "Which director won Best Director at the 93rd Academy Awards?"
+    checker = CitationChecker(embedder)
+    review = checker.review("Chloé Zhao won Best Director at the 93rd Academy Awards [1].",
+                            item, question)
+    assert "Chloé Zhao" in review.text and not review.flagged
+    assert not checker.review("Chloe Zhao won Best Director [1].", item, question).flagged
+    assert checker.review("Zoe Zhao won Best Director [1].", item, question).flagged
+
+
 def test_the_questions_year_sets_the_time_and_may_be_restated(embedder) -> None:  # type: ignore[no-untyped-def]
     """"At the start of 2024" in the question is when, not what: a report that says "now" backs
     an answer that restates the year."""
