@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import numpy as np
 
@@ -305,6 +306,18 @@ class CitationChecker:
                     if j in covered and j not in backed and label_of(j) == label_of(i) \
                             and covered[j][1] >= covered[i][1]:
                         backed[j] = holds_facts(j)
+        if not any(backed.values()):
+            # Or in a sentence of the same section that says nothing but the claim's and the
+            # question's words around them: "The textwrap.shorten() function was added in
+            # version 3.4" is backed by the section's closing "New in version 3.4.", however
+            # far from the words "function" shares. Not by "Logs are kept for 7 days.", which
+            # is about something else.
+            own = set(content_terms(f"{question} {sentence}"))
+            labels = {label_of(i) for i in backed}
+            for j in covered:
+                if j not in backed and label_of(j) in labels \
+                        and set(_words(content_terms(pieces[j]))) <= own:
+                    backed[j] = holds_facts(j)
         best_i = max(backed, key=lambda i: (backed[i], covered[i][1], -i))
         quote = pieces[best_i]
         label = label_of(best_i)
@@ -330,7 +343,10 @@ class CitationChecker:
         # The question's identifiers and months may be restated only where the chunk, its title
         # or its date gives them. A claim that would be backed if they could come from anywhere
         # is misbound: it answers a neighbouring question.
-        whole = f"{title}\n{human_date(evidence.effective_date()) or ''}\n{evidence.text}"
+        # An untitled document is named by its file, as the reader was shown it: "Libtasn1"
+        # is restated from a chunk of libtasn1.pdf that only says "the library".
+        named = title or PurePath(evidence.source).stem
+        whole = f"{named}\n{human_date(evidence.effective_date()) or ''}\n{evidence.text}"
         strict = facts_supported(sentence, backing, question, whole, foreign)
         if not strict and not backed[best_i]:  # the same check the choice of best_i made
             return Check(False, quote, best_cov)

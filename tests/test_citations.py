@@ -286,6 +286,19 @@ def test_an_identifier_is_restated_whole(embedder) -> None:  # type: ignore[no-u
     assert "AES-256-GCM" in text
 
 
+def test_an_untitled_document_is_named_by_its_file(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A chunk of libtasn1.pdf that says "the parser" backs a claim restating the question's
+    "Libtasn1"; the same words in another file do not."""
+    question = "Which style of comments does the Libtasn1 parser not support?"
+    claim = "The Libtasn1 parser does not support C-style comments [1]."
+    text = "The parser is case sensitive. The C-style /*, */ comments are not supported."
+    checker = CitationChecker(embedder)
+    for source, backed in (("libtasn1.pdf", True), ("expat-manual.pdf", False)):
+        item = [Evidence(chunk_id="c1", doc_id="d1", source=source, text=text)]
+        review = checker.review(claim, item, question)
+        assert bool(review.text) is backed and bool(review.misbound) is not backed
+
+
 def test_a_ratio_the_question_gives_is_no_identifier(embedder) -> None:  # type: ignore[no-untyped-def]
     """The "for-1" of "a 20-for-1 stock split" names nothing, so a report of a "20-to-1" split
     backs an answer that restates the question's ratio."""
@@ -457,6 +470,26 @@ def test_a_claims_facts_may_stand_in_the_next_sentence_of_its_passage(embedder) 
     assert "100" in text and citations[0].quote.startswith("The default weight value")
     wrong, _, flagged = checker.verify("Snapshots move to cold storage after 7 days [1].",
                                        item, "When do snapshots move?")
+    assert wrong == "" and flagged
+
+
+def test_a_claims_facts_may_stand_in_a_sentence_of_only_its_words(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A section's closing "New in version 3.4." backs the version of the claim whose other
+    words stand sentences away; the next section's "New in version 3.3." does not."""
+    item = _chunk("textwrap.html", (
+        "textwrap.shorten(text, width): Collapse and truncate the given text to fit in the "
+        "given width. Optional keyword arguments correspond to the attributes of TextWrapper. "
+        "Note that the whitespace is collapsed before the text is passed to the fill() "
+        "function. New in version 3.4.\n"
+        "textwrap.indent(text, prefix): Add prefix to the beginning of selected lines in text. "
+        "New in version 3.3."))
+    checker = CitationChecker(embedder)
+    question = "In which Python version was textwrap.shorten() added?"
+    text, citations, _ = checker.verify(
+        "The textwrap.shorten() function was added in Python version 3.4 [1].", item, question)
+    assert "3.4" in text and citations[0].quote == "New in version 3.4."
+    wrong, _, flagged = checker.verify(
+        "The textwrap.shorten() function was added in Python version 3.3 [1].", item, question)
     assert wrong == "" and flagged
 
 
