@@ -438,9 +438,10 @@ def stated_numbers(text: str) -> set[str]:
 # A number that names something rather than counts it: a version ("2.2.0", "3.0", "1.x") or a
 # model or strain ("Su-35", "Covid-19", "BA.4"). Amounts ("$2.04 billion", "31 men", "the 17th
 # month", "a 7.0-magnitude quake") are not: reports restate those loosely ("$11.8 million" for
-# "more than $11 million"), and so are ratios: the "for-1" of "a 20-for-1 split" names nothing.
+# "more than $11 million"), and so are ratios: the "for-1" of "a 20-for-1 split" names nothing
+# (the "ECMA-182" of "CRC-64-ECMA-182" does).
 _IDENTIFIER = re.compile(
-    r"(?<!\d-)\b[A-Za-z]+[-.]?\d[\w.]*|\b\d+(?:\.\d+){2,}\b|(?<![$€£])\b\d+\.(?:\d+|x)\b"
+    r"(?:(?<!\d-)|(?=[A-Z]))\b[A-Za-z]+[-.]?\d[\w.]*|\b\d+(?:\.\d+){2,}\b|(?<![$€£])\b\d+\.(?:\d+|x)\b"
     r"(?![-\w]|\s*(?:%|percent|million|billion|trillion|thousand|m\b|bn\b))")
 
 

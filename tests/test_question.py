@@ -6,7 +6,7 @@ import pytest
 
 from rag.condense import condense
 from rag.question import parse, satisfies
-from rag.text import sentences
+from rag.text import identifier_words, sentences
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -296,3 +296,13 @@ def test_a_language_named_by_a_letter_and_marks_is_a_term() -> None:
     assert "c" not in content_terms("Use the -c flag of the C compiler.")
     vocab = _bm25_tokenize(["Peter Jones maintains C++ bindings within xmlwrapp."]).vocab
     assert "c++" in vocab
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("a massive 20-for-1 stock split", set()),  # a ratio names nothing
+    ("odds of 1-in-4", set()),
+    ("the CRC-64-ECMA-182 polynomial", {"crc-64", "ecma-182"}),
+    ("Covid-19 and the Su-35", {"covid-19", "su-35"}),
+])
+def test_identifiers_are_numbers_that_name_something(text: str, named: set[str]) -> None:
+    assert identifier_words(text) == named
