@@ -263,13 +263,13 @@ def test_a_sources_title_and_date_are_shown_once() -> None:
     assert lines[0].startswith("[1] (Report 0, ") and lines[0].endswith(") The bridge opened in May.")
     assert lines[1].startswith("[2] (Report 1, ") and lines[1].endswith(") The bridge cost $4m.")
     assert lines[2] == "[1] Mayor Ana Ruiz opened it."
-    assert "Earlier question" not in prompt[-1]["content"]
+    assert "follow-up" not in prompt[-1]["content"]
     # A follow-up no model made standalone is shown with the question it follows: "it" is the
     # bridge only to a reader who sees that question.
     follow_up = parse("How much did it cost?", context="When did the bridge open?")
     shown = build_messages(Request(follow_up, evidence, cands))[-1]["content"]
-    assert shown.endswith("\n\nEarlier question: When did the bridge open?\n"
-                          "Question: How much did it cost?\nAnswer:")
+    assert shown.endswith("\n\nQuestion: How much did it cost? (a follow-up to: When did the "
+                          "bridge open?)\nAnswer:")
 
 
 def test_prompt_holds_as_many_evidence_sentences_as_set() -> None:

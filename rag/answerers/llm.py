@@ -75,13 +75,14 @@ def build_messages(request: Request, sentences: int = PROMPT_SENTENCES) -> list[
             break
     sources = "\n".join(lines)
     # A follow-up no model made standalone comes with the question it follows, or the reader
-    # cannot tell what its "it" or "that" stands for.
+    # cannot tell what its "it" or "that" stands for. After it, not before: shown first as
+    # "Earlier question: ...", the model answered that question instead twice in ten.
     earlier = request.question.context
-    asked = f"Earlier question: {earlier}\n" if earlier else ""
+    follows = f" (a follow-up to: {earlier})" if earlier else ""
     messages: list[Message] = [{"role": "system", "content": SYSTEM}]
     messages.append({
         "role": "user",
-        "content": f"Sources:\n{sources}\n\n{asked}Question: {request.question.text}\nAnswer:",
+        "content": f"Sources:\n{sources}\n\nQuestion: {request.question.text}{follows}\nAnswer:",
     })
     return messages
 
