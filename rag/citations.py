@@ -27,6 +27,7 @@ from .text import (
     identifier_words,
     identifiers,
     is_year,
+    literals,
     names,
     new_literals,
     new_terms,
@@ -270,9 +271,12 @@ class CitationChecker:
 
         def label_of(i: int) -> str:
             # A sentence is read with its section's label ("missing_docs" above "This lint is
-            # allowed by default. It detects items missing documentation.").
-            return terms_of[i] or section_label(evidence.text, spans[i][0]) or \
-                evidence.section or ""
+            # allowed by default. It detects items missing documentation."), and the one that
+            # opens a definition with the term it defines ("textwrap.dedent(text): Remove ..."
+            # is not under the previous signature, whose "New in version 3.4." ends above it).
+            a, b = spans[i]
+            return terms_of[i] or definition_term(evidence.text, b - 1) or \
+                section_label(evidence.text, a) or evidence.section or ""
 
         covered: dict[int, tuple[float, float]] = {}
         for i, piece in enumerate(pieces):
@@ -311,12 +315,15 @@ class CitationChecker:
             # question's words around them: "The textwrap.shorten() function was added in
             # version 3.4" is backed by the section's closing "New in version 3.4.", however
             # far from the words "function" shares. Not by "Logs are kept for 7 days.", which
-            # is about something else.
+            # is about something else, nor under another function's signature: the code the
+            # claim names must stand in the section's label or the title.
             own = set(content_terms(f"{question} {sentence}"))
+            code = set(content_terms(" ".join(literals(sentence, quoted=False))))
             labels = {label_of(i) for i in backed}
             for j in covered:
                 if j not in backed and label_of(j) in labels \
-                        and set(_words(content_terms(pieces[j]))) <= own:
+                        and set(_words(content_terms(pieces[j]))) <= own \
+                        and code <= set(content_terms(f"{title} {label_of(j)} {pieces[j]}")):
                     backed[j] = holds_facts(j)
         best_i = max(backed, key=lambda i: (backed[i], covered[i][1], -i))
         quote = pieces[best_i]

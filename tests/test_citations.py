@@ -475,7 +475,8 @@ def test_a_claims_facts_may_stand_in_the_next_sentence_of_its_passage(embedder) 
 
 def test_a_claims_facts_may_stand_in_a_sentence_of_only_its_words(embedder) -> None:  # type: ignore[no-untyped-def]
     """A section's closing "New in version 3.4." backs the version of the claim whose other
-    words stand sentences away; the next section's "New in version 3.3." does not."""
+    words stand sentences away; the next section's "New in version 3.3." does not, and the
+    first section's sentence backs no claim about the next one's function."""
     item = _chunk("textwrap.html", (
         "textwrap.shorten(text, width): Collapse and truncate the given text to fit in the "
         "given width. Optional keyword arguments correspond to the attributes of TextWrapper. "
@@ -490,6 +491,12 @@ def test_a_claims_facts_may_stand_in_a_sentence_of_only_its_words(embedder) -> N
     assert "3.4" in text and citations[0].quote == "New in version 3.4."
     wrong, _, flagged = checker.verify(
         "The textwrap.shorten() function was added in Python version 3.3 [1].", item, question)
+    assert wrong == "" and flagged
+    # Nor does it back the same claim of the next function, whose own section says nothing of
+    # 3.4: the sentence stands under another's signature.
+    wrong, _, flagged = checker.verify(
+        "The textwrap.indent() function was added in Python version 3.4 [1].", item,
+        "In which Python version was textwrap.indent() added?")
     assert wrong == "" and flagged
 
 
