@@ -271,12 +271,9 @@ class CitationChecker:
 
         def label_of(i: int) -> str:
             # A sentence is read with its section's label ("missing_docs" above "This lint is
-            # allowed by default. It detects items missing documentation."), and the one that
-            # opens a definition with the term it defines ("textwrap.dedent(text): Remove ..."
-            # is not under the previous signature, whose "New in version 3.4." ends above it).
-            a, b = spans[i]
-            return terms_of[i] or definition_term(evidence.text, b - 1) or \
-                section_label(evidence.text, a) or evidence.section or ""
+            # allowed by default. It detects items missing documentation.").
+            return terms_of[i] or section_label(evidence.text, spans[i][0]) or \
+                evidence.section or ""
 
         covered: dict[int, tuple[float, float]] = {}
         for i, piece in enumerate(pieces):
