@@ -156,7 +156,7 @@ def facts_supported(sentence: str, source: str, allowed: str = "", context: str 
     src_tokens = _name_tokens(src)
     allowed_tokens = _name_tokens(normalize(allowed).lower()) - {_fold(f) for f in foreign}
     for name in names(sentence):
-        parts = [p for p in re.split(r"[-']", _fold(name)) if p]
+        parts = [p for p in re.split(r"[-']", _fold(normalize(name))) if p]  # "O’Brien"
         if not all(p in src_tokens or p in allowed_tokens for p in parts):
             return False
     # A month the question names may be restated, like its numbers, where the chunk has it.

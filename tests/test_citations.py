@@ -316,7 +316,7 @@ def test_a_ratio_the_question_gives_is_no_identifier(embedder) -> None:  # type:
 
 def test_a_name_is_read_whole_in_any_alphabet(embedder) -> None:  # type: ignore[no-untyped-def]
     """"Chloé" is a name the source says, not a "Chlo" it never does, and "Chloe" spells it
-    without the accent; another name is not."""
+    without the accent; another name is not. "O’Brien" is "O'Brien"."""
     item = [Evidence(chunk_id="c1", doc_id="d1", source="oscars.txt", title="Oscars 2021",
                      text="The 93rd Academy Awards. Chloé Zhao wins Best Director.")]
     question = "Which director won Best Director at the 93rd Academy Awards?"
@@ -326,6 +326,11 @@ def test_a_name_is_read_whole_in_any_alphabet(embedder) -> None:  # type: ignore
     assert "Chloé Zhao" in review.text and not review.flagged
     assert not checker.review("Chloe Zhao won Best Director [1].", item, question).flagged
     assert checker.review("Zoe Zhao won Best Director [1].", item, question).flagged
+    # Nor does the curly apostrophe of a name copied from its source ("O’Brien") hide it.
+    said = [Evidence(chunk_id="c2", doc_id="d2", source="race.txt", title="Race",
+                     text="Pat O’Brien won the race on Sunday.")]
+    assert not checker.review("The race was won by Pat O’Brien [1].", said,
+                              "Who won the race?").flagged
 
 
 def test_the_questions_year_sets_the_time_and_may_be_restated(embedder) -> None:  # type: ignore[no-untyped-def]
