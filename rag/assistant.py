@@ -160,10 +160,11 @@ class Assistant:
                                "Delete one by its id or its full path.")
         if not matches:
             return False
-        for doc_id in matches:
-            self.store.delete_document(doc_id)
-            self._remove_upload(str(records[doc_id].get("path") or ""))
-        self.indexer.regroup()
+        with self.store.writing():
+            for doc_id in matches:
+                self.store.delete_document(doc_id)
+                self._remove_upload(str(records[doc_id].get("path") or ""))
+            self.indexer.regroup()
         return True
 
     def _remove_upload(self, path: str) -> None:
@@ -180,7 +181,8 @@ class Assistant:
 
     def reset(self) -> None:
         """Delete everything indexed in this collection."""
-        self.store.reset()
+        with self.store.writing():
+            self.store.reset()
 
     # ---- questions ----------------------------------------------------------------------
 

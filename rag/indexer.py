@@ -69,6 +69,12 @@ class Indexer:
         progress: Progress | None = None,
     ) -> IngestReport:
         """Ingest files and folders; see `Assistant.ingest` for the contract."""
+        with self.store.writing():
+            return self._ingest(paths, include, exclude, prune, progress)
+
+    def _ingest(self, paths: list[str | Path], include: list[str] | None,
+                exclude: list[str] | None, prune: bool, progress: Progress | None
+                ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         missing = [str(p) for p in paths if not Path(p).expanduser().exists()]

@@ -3,7 +3,9 @@
 Writes go through llama-index's `ChromaVectorStore`. A document counts as indexed only once its
 registry record is written, after all of its chunks: chunks whose document has no matching
 record (a crash or Ctrl-C mid-write) are never retrieved and are swept on the next ingest, so a
-re-run finishes the job and no half-written document is ever served.
+re-run finishes the job and no half-written document is ever served. Writers to one embedded
+store take turns (`Store.writing`): another process's sweep would take a document in flight for
+the leftovers of a crash.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from filelock import FileLock, Timeout
 
 from ingest import Chunk, Document
 
@@ -116,10 +122,13 @@ class Store:
     """
 
     def __init__(self, client: Any, collection: str,
-                 reopen: Callable[[], Any] | None = None) -> None:
+                 reopen: Callable[[], Any] | None = None,
+                 write_lock: Path | None = None) -> None:
         self.client = client
         self.name = collection
         self._reopen = reopen
+        # Held by whoever writes to an embedded store (a Chroma server orders its own writes).
+        self._write_lock = None if write_lock is None else FileLock(write_lock)
         self._connect(client)
         self._lock = threading.RLock()
         self._own_writes = 0  # writes this process made since the registry was last read
@@ -168,8 +177,31 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
-        reopen = None if settings.chroma_host else (lambda: open_client(settings))
-        return cls(open_client(settings), settings.collection, reopen)
+        if settings.chroma_host:
+            return cls(open_client(settings), settings.collection)
+        client = open_client(settings)  # creates the folder the lock file lives in
+        return cls(client, settings.collection, lambda: open_client(settings),
+                   settings.chroma_dir / f"{settings.collection}.write.lock")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store for a run of writes (an ingest, a delete): another process's ingest
+        waits for it, as its sweep would delete this one's chunks in flight (written, their
+        document's record not yet), and this one waits for another's."""
+        lock = self._write_lock
+        if lock is None:
+            yield
+            return
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning("another process is writing to the store (%s); waiting for it to finish",
+                        lock.lock_file)
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     # ---- the registry of committed documents -------------------------------------------
 

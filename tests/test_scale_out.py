@@ -157,3 +157,29 @@ def test_load_concurrent_clients_while_another_process_ingests(tmp_path: Path) -
     assert result["errors"] == 0, result["error_samples"]
     assert result["mixed_up"] == 0, result["mixup_samples"]
     assert result["ingest_ok"] and result["ui_sees_new_documents"]
+
+
+def test_writers_to_one_store_take_turns(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An ingest waits while another writer holds the store (its sweep would delete the other's
+    chunks in flight), then runs."""
+    import threading
+
+    from rag import Assistant, Settings
+    from rag.store import Store
+
+    settings = Settings(data_dir=tmp_path / "data")
+    assistant = Assistant(settings, Store.from_settings(settings), embedder)
+    other = Store.from_settings(settings)  # another process's handle, in real life
+    done = threading.Event()
+
+    def ingest() -> None:
+        assistant.ingest([EXAMPLES / "solar-farm-delay.txt"])
+        done.set()
+
+    with other.writing():
+        writer = threading.Thread(target=ingest)
+        writer.start()
+        assert not done.wait(5)  # alone, it takes well under a second
+        assert not assistant.store.registry(fresh=True)
+    writer.join(60)
+    assert done.is_set() and len(assistant.store.registry(fresh=True)) == 1
