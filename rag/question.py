@@ -101,8 +101,12 @@ def answer_type(text: str) -> AnswerType:
         # A present-simple "when does the prepare script run?" asks on what occasion: a time
         # ("every day at 02:00") or an event ("before the package is packed").
         return "occasion" if timed.group("occasion") else "date"
-    if re.match(r"how (many|much|long|old|far)\b|(what|which) (number|percentage|share|amount)\b",
-                low):
+    # A limit asks for a quantity ("What is the maximum depth ...?"), and so does a question
+    # that names its unit ("What is the default interval, in seconds?").
+    if re.match(r"how (many|much|long|old|far)\b|(what|which) (number|percentage|share|amount)\b"
+                r"|(what|which) (is|are|was|were) the ([\w'’-]+ ){0,2}?(maximum|minimum)\b",
+                low) or re.search(r"^(what|which) (is|are|was|were) the .*\bin (milli|micro)?"
+                                  r"(seconds|minutes|hours|days|bytes|percent)\W*$", low):
         return "number"
     if VERSION_QUESTION.match(low):
         return "version"

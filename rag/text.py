@@ -286,6 +286,11 @@ def bare_word(word: str) -> str:
     return word.lower().strip("'’").removesuffix("'s").removesuffix("’s")
 
 
+def _contraction(word: str) -> bool:
+    """Whether a word is a contraction ("we’ll", "i'm", "don't"): no name, whatever its case."""
+    return word.replace("’", "'").rpartition("'")[2] in ("ll", "re", "ve", "m", "d", "t")
+
+
 def names(text: str, common: Collection[str] = ()) -> set[str]:
     """Capitalised words that look like names (people, places, organisations).
 
@@ -304,7 +309,7 @@ def names(text: str, common: Collection[str] = ()) -> set[str]:
             if match.start() == first_at and i == 0 and len(words) == 1 and (
                     low.endswith(("ing", "ly", "ed")) or low in common):
                 continue
-            if low in _ORDINARY or len(low) < 2:
+            if low in _ORDINARY or len(low) < 2 or _contraction(low):
                 continue
             found.add(low)
     return found

@@ -26,6 +26,12 @@ from rag.text import identifier_words, sentences
     # the word ("It was released on April 20, 2018").
     ("What is the release date of the game?", "date"),
     ("In which year was the library first released?", "date"),
+    # A limit is a quantity, and so is what the question gives a unit for; a default alone may
+    # be a name or a literal ("the default install strategy": "hoisted").
+    ("What is the maximum depth that json.loads() accepts?", "number"),
+    ("What is the default interval of the rescan element, in seconds?", "number"),
+    ("What is the default install strategy?", "any"),
+    ("Which option sets the timeout in seconds?", "any"),
 ])
 def test_answer_type(question: str, kind: str) -> None:
     assert parse(question).answer_type == kind
@@ -51,6 +57,13 @@ def test_a_title_the_question_names_before_a_name_is_not_part_of_it() -> None:
     assert satisfies(president, "He served as President Barack Obama’s defense secretary.")
     assert satisfies(parse("Who is the CEO of Tesla?"), "Tesla CEO Elon Musk said so.")
     assert not satisfies(parse("Who met Vladimir Putin?"), "President Vladimir Putin spoke.")
+
+
+def test_a_contraction_opening_a_sentence_is_no_name() -> None:
+    who = parse("Who wrote the HashMap implementation?")
+    assert not satisfies(who, "We’ll go over the basic functions of hash maps in this section.")
+    assert not satisfies(who, "I'm sure it's fast, don't worry.")
+    assert satisfies(who, "It was written by Amanieu d'Antras.")
 
 
 def test_typed_sentences() -> None:
