@@ -104,9 +104,8 @@ def answer_type(text: str) -> AnswerType:
     # A limit asks for a quantity ("What is the maximum depth ...?"), and so does a question
     # that names its unit ("What is the default interval, in seconds?").
     if re.match(r"how (many|much|long|old|far)\b|(what|which) (number|percentage|share|amount)\b"
-                r"|(what|which) (is|are|was|were) the ([\w'’-]+ ){0,2}?(maximum|minimum)\b",
-                low) or re.search(r"^(what|which) (is|are|was|were) the .*\bin (milli|micro)?"
-                                  r"(seconds|minutes|hours|days|bytes|percent)\W*$", low):
+                r"|(what|which) (is|are|was|were) the (([\w'’-]+ ){0,2}?(maximum|minimum)\b|"
+                r".*\bin (milli|micro)?(seconds|minutes|hours|days|bytes|percent)\W*$)", low):
         return "number"
     if VERSION_QUESTION.match(low):
         return "version"
