@@ -29,6 +29,7 @@ from .text import (
     is_year,
     literals,
     names,
+    names_a_thing,
     new_literals,
     new_terms,
     normalize,
@@ -205,6 +206,13 @@ def literals_supported(sentence: str, source: str, asked: str = "") -> bool:
                for lit in new_literals(sentence, asked))
 
 
+def _things(sentence: str) -> set[str]:
+    """The terms of a sentence's words in lower case that can only name a thing
+    (`text.names_a_thing`); a capitalised one ("Python") is a name, checked as one."""
+    return {term for word in re.findall(r"[^\W\d_]+", sentence)
+            if word.islower() and names_a_thing(word) for term in content_terms(word)}
+
+
 def _words(terms: Iterable[str]) -> set[str]:
     return {t for t in terms if not t[:1].isdigit()}
 
@@ -317,10 +325,20 @@ class CitationChecker:
             own = set(content_terms(f"{question} {sentence}"))
             code = set(content_terms(" ".join(literals(sentence, quoted=False))))
             labels = {label_of(i) for i in backed}
+            # A claim that only restates the question around numbers or names may say them of
+            # a thing it names that a sentence of the section names too, in its own words:
+            # "The range of the priority that os.setPriority() accepts is between -20 and 19"
+            # is backed by "The priority input must be an integer between -20 (high priority)
+            # and 19 (low priority)." under the "os.setPriority([pid, ]priority)" heading that
+            # holds the claim's words best.
+            things = _things(sentence) if restating else set()
+            heads = labels | {pieces[i].strip() for i in backed} if things else labels
             for j in covered:
-                if j not in backed and label_of(j) in labels \
-                        and set(_words(content_terms(pieces[j]))) <= own \
-                        and code <= set(content_terms(f"{title} {label_of(j)} {pieces[j]}")):
+                if j in backed or not code <= set(content_terms(
+                        f"{title} {label_of(j)} {pieces[j]}")):
+                    continue
+                if (label_of(j) in labels and set(_words(content_terms(pieces[j]))) <= own) \
+                        or (label_of(j) in heads and things & set(content_terms(pieces[j]))):
                     backed[j] = holds_facts(j)
         best_i = max(backed, key=lambda i: (backed[i], covered[i][1], -i))
         quote = pieces[best_i]
@@ -351,6 +369,13 @@ class CitationChecker:
         # is restated from a chunk of libtasn1.pdf that only says "the library".
         named = title or PurePath(evidence.source).stem
         whole = f"{named}\n{human_date(evidence.effective_date()) or ''}\n{evidence.text}"
+        if restating and _things(sentence) - set(content_terms(whole)):
+            # A claim that only restates the question around a number or a name says it of a
+            # thing the question names, and the chunk must name that thing: "The maximum value
+            # of the history variable in bc is 999" is not backed by a chunk of bc's limits
+            # that never says "history", whatever else of it the chunk says ("maximum",
+            # "value", "variable", "bc", and "999" of BC_BASE_MAX).
+            return Check(False, quote, best_cov)
         strict = facts_supported(sentence, backing, question, whole, foreign)
         if not strict and not backed[best_i]:  # the same check the choice of best_i made
             return Check(False, quote, best_cov)

@@ -341,6 +341,17 @@ def in_dictionary(word: str) -> bool:
     return bool(getAllLemmas(word))
 
 
+@lru_cache(maxsize=4096)
+def names_a_thing(word: str) -> bool:
+    """Whether a word is an English noun and nothing else ("history", "module"): not "added",
+    "range" or "set", which a source may say in other words ("New in version 3.9"), nor a name
+    or a word of code, which `citations` checks as facts."""
+    from lemminflect import getAllLemmas
+
+    kinds = set(getAllLemmas(word.lower()))
+    return bool(kinds) and kinds <= {"NOUN", "PROPN"}
+
+
 def spelled_out(acronym: str, text: str) -> bool:
     """Whether a text writes an acronym out in capitalised words, one letter each (an all-caps
     word may give several): "IAEA" is the International Atomic Energy Agency, "WWII" World War

@@ -583,3 +583,44 @@ def test_a_claim_that_restates_the_question_is_held_to_its_words_as_a_whole(embe
     assert CitationChecker(embedder, rarity).check(
         "The zoneinfo module was added in version 3.9.", item,
         "In which Python version was the zoneinfo module added?").supported
+
+
+def test_a_restated_question_must_name_a_thing_its_chunk_names(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A claim made of the question's words and a number says it of the thing the question
+    names: a chunk that never names "history" backs no limit of it, though it holds every
+    other word and the number (of another limit)."""
+    item = _chunk("bc.html", (
+        "All previously defined functions remain defined and the value of all non-auto "
+        "variables are the value at the point of interruption.\n\n9 Limits\n\nThe following are the limits currently in place for this bc processor.\n\n"
+        "BC_BASE_MAX: The maximum output base is currently set at 999. The maximum input base "
+        "is 16.\nBC_DIM_MAX: This is currently an arbitrary limit of 65535 as distributed."))
+    checker = CitationChecker(embedder)
+    question = "What is the maximum value of the history variable in bc?"
+    wrong, _, flagged = checker.verify(
+        "The maximum value of the history variable in bc is 999 [1].", item, question)
+    assert wrong == "" and flagged
+    text, _, _ = checker.verify("The maximum output base in bc is 999 [1].", item,
+                                "What is the maximum output base in bc?")
+    assert "999" in text
+
+
+def test_a_restated_question_stands_by_a_sentence_of_its_section_on_the_same_thing(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The numbers of a claim that restates the question may stand in a sentence under the
+    heading its words are in, when that sentence names a thing the claim names; not in one of
+    another section."""
+    item = _chunk("os.html", (
+        "os.setPriority([pid, ]priority)\n\n- pid <integer> The process ID to set scheduling "
+        "priority for. Default: 0.\n\nAttempts to set the scheduling priority for the process "
+        "specified by pid.\n\nThe priority input must be an integer between -20 (high "
+        "priority) and 19 (low priority). When retrieving a process priority level, this range "
+        "mapping may cause the return value to be slightly different on Windows.\n\nos.tmpdir()\n\nReturns a string between 1 and 9."))
+    checker = CitationChecker(embedder)
+    question = "What is the range of the priority that os.setPriority() accepts?"
+    text, citations, _ = checker.verify(
+        "The range of the priority that os.setPriority() accepts is between -20 and 19 [1].",
+        item, question)
+    assert "-20" in text and "-20 (high priority)" in citations[0].quote
+    wrong, _, flagged = checker.verify(
+        "The range of the priority that os.setPriority() accepts is between 1 and 9 [1].",
+        item, question)
+    assert wrong == "" and flagged
