@@ -314,7 +314,18 @@ def unwrap_lines(text: str, headings_apart: bool = False) -> str:
         # A browser breaks a line after a word's hyphen well before the margin when what
         # follows is long: "... in favor of --install-" / "strategy=nested".
         broken = stripped.endswith("-") and stripped[-2:-1].isalnum() and nxt[:1].isalnum()
-        wrapped = (len(line) >= 0.8 * width or broken or open_end) and not heading
+        # A sentence left open goes on in lower case: a narrow column wraps it well short of
+        # the page's widest lines ("DocBook is an XML/SGML vocabulary particularly" / "well
+        # suited to books and papers ... software."). Not into code or a name ("xsltproc
+        # [options]"), nor into the next of a run of unpunctuated lines (a table's rows, a
+        # list's items): what follows must end the sentence or run on to the margin itself,
+        # and what it goes on from must be a sentence's start ("DocBook is ...") or already
+        # run on from one (an item "check nargs for ..." is neither).
+        runs_on = (not ends_sentence(stripped) and nxt[:1].islower()
+                   and (current[:1].isupper() or current != stripped)
+                   and _is_word(nxt.split(maxsplit=1)[0])
+                   and (ends_sentence(nxt) or len(nxt) >= 0.8 * width))
+        wrapped = (len(line) >= 0.8 * width or broken or open_end or runs_on) and not heading
         if not wrapped or not nxt or _LIST_START.match(nxt):
             flush()
     flush()

@@ -150,6 +150,29 @@ def test_a_page_printed_by_a_browser_keeps_its_sentences_whole() -> None:
     assert "Ignoring missing scripts" in out, "a heading after a finished sentence stays one"
 
 
+def test_a_sentence_wrapped_in_a_narrow_column_is_whole_but_list_items_stay_apart() -> None:
+    """A page whose widest lines are a column of links wraps its prose short of them:
+    "DocBook is an XML/SGML vocabulary particularly" went on in lower case on the next line and
+    was cut there. Items of a list that start in lower case stay lines."""
+    printed = [  # as pypdf gives a page of libxslt's site printed by Chromium
+        "Tutorial, Tutorial2", "Man page for", "xsltproc", "Mail archive", "XML libxml2", "FTP",
+        "Windows binaries", "Solaris binaries", "MacOsX binaries", "Bug Tracker",
+        "DocBook is an XML/SGML vocabulary particularly",
+        "well suited to books and papers about computer hardware and software.",
+        "xsltproc and libxslt are not specifically dependant on DocBook, but since",
+        "a lot of people use xsltproc and libxml2 for DocBook formatting, here are a",
+        "few pointers and information which may be helpful.",
+        "package.json vars",
+        "versioning variables",
+        "current lifecycle event",
+    ]
+    out = unwrap_lines("\n".join(printed)).split("\n")
+    assert out[:3] == ["Tutorial, Tutorial2", "Man page for xsltproc", "Mail archive"]
+    assert out[-4].startswith("DocBook is an XML/SGML vocabulary particularly well suited to "
+                              "books and papers about computer hardware and software. xsltproc")
+    assert out[-3:] == ["package.json vars", "versioning variables", "current lifecycle event"]
+
+
 def test_an_api_heading_labels_its_section_but_a_code_line_does_not() -> None:
     from ingest import section_label
 
