@@ -591,7 +591,8 @@ def test_a_restated_question_must_name_a_thing_its_chunk_names(embedder) -> None
     other word and the number (of another limit)."""
     item = _chunk("bc.html", (
         "All previously defined functions remain defined and the value of all non-auto "
-        "variables are the value at the point of interruption.\n\n9 Limits\n\nThe following are the limits currently in place for this bc processor.\n\n"
+        "variables are the value at the point of interruption.\n\n9 Limits\n\nThe following "
+        "are the limits currently in place for this bc processor.\n\n"
         "BC_BASE_MAX: The maximum output base is currently set at 999. The maximum input base "
         "is 16.\nBC_DIM_MAX: This is currently an arbitrary limit of 65535 as distributed."))
     checker = CitationChecker(embedder)
@@ -613,7 +614,8 @@ def test_a_restated_question_stands_by_a_sentence_of_its_section_on_the_same_thi
         "priority for. Default: 0.\n\nAttempts to set the scheduling priority for the process "
         "specified by pid.\n\nThe priority input must be an integer between -20 (high "
         "priority) and 19 (low priority). When retrieving a process priority level, this range "
-        "mapping may cause the return value to be slightly different on Windows.\n\nos.tmpdir()\n\nReturns a string between 1 and 9."))
+        "mapping may cause the return value to be slightly different on Windows.\n\n"
+        "os.tmpdir()\n\nReturns a string between 1 and 9."))
     checker = CitationChecker(embedder)
     question = "What is the range of the priority that os.setPriority() accepts?"
     text, citations, _ = checker.verify(
