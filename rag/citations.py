@@ -330,9 +330,11 @@ class CitationChecker:
             # "The range of the priority that os.setPriority() accepts is between -20 and 19"
             # is backed by "The priority input must be an integer between -20 (high priority)
             # and 19 (low priority)." under the "os.setPriority([pid, ]priority)" heading that
-            # holds the claim's words best.
+            # holds the claim's words best. Only under a heading that is one of those: in a
+            # report without headings, "Overall, energy prices rose by 41.6% year-over-year."
+            # names the year of "Gas prices have increased by 41.6% year-over-year", not gas.
             things = _things(sentence) if restating else set()
-            heads = labels | {pieces[i].strip() for i in backed} if things else labels
+            heads = {pieces[i].strip() for i in backed} if things else set()
             for j in covered:
                 if j in backed or not code <= set(content_terms(
                         f"{title} {label_of(j)} {pieces[j]}")):

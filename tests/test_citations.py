@@ -626,3 +626,14 @@ def test_a_restated_question_stands_by_a_sentence_of_its_section_on_the_same_thi
         "The range of the priority that os.setPriority() accepts is between 1 and 9 [1].",
         item, question)
     assert wrong == "" and flagged
+    # A report has no headings: a sentence with the number and a noun of the claim is no
+    # backing there ("year" is not "gas").
+    report = _chunk("cpi.txt", (
+        "Consumer prices climbed again in June, the report said. Much of the increase came from "
+        "fuel: gas prices were up nearly 60% over the year. Shelter and food cost more too. "
+        "Airline fares fell for a second month. Overall, energy costs rose by 41.6% "
+        "year-over-year."))
+    wrong, _, flagged = checker.verify(
+        "Gas prices have increased by 41.6% year-over-year [1].", report,
+        "How much have gas prices increased in the US over the past year?")
+    assert wrong == "" and flagged
