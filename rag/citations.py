@@ -20,6 +20,7 @@ from ingest import definition_term, introduced_block, section_label
 
 from .embeddings import Embedder
 from .text import (
+    PUNCT,
     STOPWORDS,
     content_terms,
     human_date,
@@ -209,8 +210,10 @@ def literals_supported(sentence: str, source: str, asked: str = "") -> bool:
 def _things(sentence: str) -> set[str]:
     """The terms of a sentence's words in lower case that can only name a thing
     (`text.names_a_thing`); a capitalised one ("Python") is a name, checked as one."""
-    return {term for word in re.findall(r"[^\W\d_]+", sentence)
-            if word.islower() and names_a_thing(word) for term in content_terms(word)}
+    words = (part for word in sentence.split() for part in word.strip(PUNCT).split("-"))
+    return {term for word in words
+            if word.isalpha() and word.islower() and names_a_thing(word)
+            for term in content_terms(word)}
 
 
 def _words(terms: Iterable[str]) -> set[str]:
