@@ -278,6 +278,7 @@ class CitationChecker:
         restating = not terms
         if restating:
             terms = _words(content_terms(sentence))
+        things = _things(sentence) if restating else set()  # the nouns a restatement names
         title = evidence.title or ""
 
         def label_of(i: int) -> str:
@@ -336,7 +337,6 @@ class CitationChecker:
             # holds the claim's words best. Only under a heading that is one of those: in a
             # report without headings, "Overall, energy prices rose by 41.6% year-over-year."
             # names the year of "Gas prices have increased by 41.6% year-over-year", not gas.
-            things = _things(sentence) if restating else set()
             heads = {pieces[i].strip() for i in backed} if things else set()
             for j in covered:
                 if j in backed or not code <= set(content_terms(
@@ -374,7 +374,7 @@ class CitationChecker:
         # is restated from a chunk of libtasn1.pdf that only says "the library".
         named = title or PurePath(evidence.source).stem
         whole = f"{named}\n{human_date(evidence.effective_date()) or ''}\n{evidence.text}"
-        if restating and _things(sentence) - set(content_terms(whole)):
+        if things - set(content_terms(whole)):
             # A claim that only restates the question around a number or a name says it of a
             # thing the question names, and the chunk must name that thing: "The maximum value
             # of the history variable in bc is 999" is not backed by a chunk of bc's limits
