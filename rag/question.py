@@ -18,6 +18,7 @@ from .text import (
     has_date,
     has_number,
     identifiers,
+    in_dictionary,
     literals,
     names,
     numbers,
@@ -282,17 +283,25 @@ def new_names(sentence: str, question: Question, common: Collection[str] = ()) -
                                                    WORD.findall(question.text)}
     # Read in the whole sentence: a capitalised first word is no name when it reads like an
     # ordinary word ("Meanwhile", `text.names`).
+    # A word the question has rules out a name holding it when the question names it, or
+    # writes it in lower case but no dictionary has it ("putin"); a common word does not: "New
+    # York City" is a new name for "Which major city ...?".
+    known = question.names | {w for w in asked if not in_dictionary(w)}
     in_sentence = names(sentence, common)
     found: set[str] = set()
     for match in NAME_RUN.finditer(sentence):
-        # A title or an owner the question names may stand before a name ("President Barack
-        # Obama", "Tesla CEO Elon Musk"): the name is what follows it.
-        words = match.group(0).split()
-        while words and bare_word(words[0]) in asked:
-            words.pop(0)
-        phrase = names(" ".join(words)) & in_sentence
-        if phrase and not (phrase & asked):
-            found |= phrase
+        # A possessive ends a name: "Kanye West’s Twitter account" names Kanye West and Twitter.
+        run = match.group(0).split()
+        cuts = [i + 1 for i, word in enumerate(run[:-1]) if word.endswith(("'s", "’s"))]
+        for start, end in zip([0, *cuts], [*cuts, len(run)]):
+            # A title or an owner the question names may stand before a name ("President
+            # Barack Obama", "Tesla CEO Elon Musk"): the name is what follows it.
+            words = run[start:end]
+            while words and bare_word(words[0]) in asked:
+                words.pop(0)
+            phrase = names(" ".join(words)) & in_sentence
+            if not phrase & known:
+                found |= phrase - asked
     return found
 
 

@@ -59,6 +59,19 @@ def test_a_title_the_question_names_before_a_name_is_not_part_of_it() -> None:
     assert not satisfies(parse("Who met Vladimir Putin?"), "President Vladimir Putin spoke.")
 
 
+def test_a_name_is_new_by_the_words_the_question_does_not_name() -> None:
+    from rag.question import new_names
+
+    owner = parse("Which individual’s Twitter account was locked this week?")
+    assert new_names("Twitter locked rapper Kanye West’s Twitter account.", owner) == {
+        "kanye", "west"}  # a possessive ends a name: West's is not part of Twitter's
+    city = parse("Which major city opened a tent camp this week?")
+    assert new_names("New York City opened a tent camp.", city) == {"york"}
+    council = parse("Which city council voted against the camp?")
+    assert not new_names("The City Council voted against it.", council)  # only its own words
+    assert not new_names("Vladimir Putin spoke.", parse("Who met putin?"))  # no common word
+
+
 def test_a_contraction_opening_a_sentence_is_no_name() -> None:
     who = parse("Who wrote the HashMap implementation?")
     assert not satisfies(who, "We’ll go over the basic functions of hash maps in this section.")
