@@ -293,7 +293,7 @@ def new_names(sentence: str, question: Question, common: Collection[str] = ()) -
         # A possessive ends a name: "Kanye West’s Twitter account" names Kanye West and Twitter.
         run = match.group(0).split()
         cuts = [i + 1 for i, word in enumerate(run[:-1]) if word.endswith(("'s", "’s"))]
-        for start, end in zip([0, *cuts], [*cuts, len(run)]):
+        for start, end in zip([0, *cuts], [*cuts, len(run)], strict=True):
             # A title or an owner the question names may stand before a name ("President
             # Barack Obama", "Tesla CEO Elon Musk"): the name is what follows it.
             words = run[start:end]
