@@ -53,6 +53,18 @@ def test_the_next_entry_of_a_definition_list_is_no_continuation() -> None:
     assert answer == "-l, --mathlib: It is loaded first [1]."
 
 
+def test_a_declaration_is_shown_with_the_sentence_that_describes_it() -> None:
+    """A signature states nothing; what it declares is said by the next sentence, which need
+    not hold the question's words. Code that ends a sentence is no declaration."""
+    reference = ("XML_ParserFree\n\nXML_ParserFree(XML_Parser p);\nFree memory used by the "
+                 "parser. Your application is responsible for user data.")
+    answer = _answer({"XML_ParserFree(": 0.50, "Free memory": 0.19}, reference)
+    assert answer == "XML_ParserFree(XML_Parser p); [1]. Free memory used by the parser [1]."
+    call = "Always call XML_ParserFree (the last call). It frees the parser."
+    assert _answer({"Always call": 0.50, "It frees": 0.19}, call) == (
+        "Always call XML_ParserFree (the last call) [1].")
+
+
 def test_the_next_item_of_a_list_is_no_continuation_of_an_item() -> None:
     """Two items are two claims: run together, "- A [1]. - B [1]." reads as one list item and
     fails its own citation check. A heading's first item does continue it."""

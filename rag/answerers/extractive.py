@@ -11,7 +11,16 @@ from ingest import bulleted, containment, definition_term, section_label
 
 from ..question import Question, new_names
 from ..support import Candidate
-from ..text import FUNCTION_WORDS, PUNCT, STOPWORDS, content_terms, in_dictionary, split_end
+from ..text import (
+    FUNCTION_WORDS,
+    PUNCT,
+    STOPWORDS,
+    content_terms,
+    final_mark,
+    in_dictionary,
+    literals,
+    split_end,
+)
 from ..types import Evidence
 from .base import Request, human_date, in_context
 
@@ -62,7 +71,7 @@ def _continuation(best: Candidate, request: Request) -> Candidate | None:
     follow = min(later, key=lambda c: c.start, default=None)
     if follow is None or not _follows(best, follow, request.evidence):
         return None  # the next sentence is too short to be a candidate, or there is none
-    if follow.score < PASSAGE_RATIO * best.score:
+    if follow.score < PASSAGE_RATIO * best.score and not _declares(best.sentence):
         return None
     text = request.evidence[best.index].text
     # A heading begins another section ("## Retention"): it continues nothing. (A best sentence
@@ -77,6 +86,15 @@ def _continuation(best: Candidate, request: Request) -> Candidate | None:
     if bulleted(best.sentence) and bulleted(follow.sentence):
         return None  # the next item of a list says another thing, not the rest of this one
     return follow
+
+
+def _declares(sentence: str) -> bool:
+    """Whether a sentence is a declaration, code that states nothing by itself: the sentence
+    after it describes what it declares ("XML_ParserFree(XML_Parser p);" / "Free memory used by
+    the parser."), whatever words of the question that one lacks."""
+    stripped = sentence.strip()
+    return (not final_mark(stripped) and stripped.endswith((")", ");"))
+            and bool(literals(stripped, quoted=False)))
 
 
 def _entry(text: str, cand: Candidate) -> str | None:
