@@ -133,6 +133,21 @@ def test_an_answer_that_points_back_brings_its_antecedent() -> None:
         start = lints.index(sentence)
         shown = in_context(Candidate(0, sentence, start, start + len(sentence)), evidence)
         assert shown.startswith("missing_docs: ") and shown.endswith(sentence)
+    # A sentence that speaks of "this lint" further on, for a question asking which lint.
+    lints += "\n\nNote that unlike other rustdoc lints, this lint is also available from rustc."
+    evidence = [Evidence(chunk_id="c", doc_id="d", text=lints, source="lints.html")]
+    note = "Note that unlike other rustdoc lints, this lint is also available from rustc."
+    start = lints.index(note)
+    cand = Candidate(0, note, start, start + len(note))
+    assert in_context(cand, evidence, parse("Which lint is available from rustc?")) == (
+        f"missing_docs: {note}")
+    assert in_context(cand, evidence, parse("What is available from rustc?")) == note
+    groups = "Groups\n\nshadow: /etc/shadow is readable by this group."
+    evidence = [Evidence(chunk_id="c", doc_id="d", text=groups, source="groups.html")]
+    entry = groups[groups.index("shadow"):]
+    cand = Candidate(0, entry, groups.index("shadow"), len(groups))
+    assert in_context(cand, evidence, parse("Which group can read /etc/shadow?")) == entry, (
+        "an entry that opens with its term names what it speaks of")
 
 
 def test_a_sentence_that_describes_the_answer_brings_the_one_naming_it() -> None:

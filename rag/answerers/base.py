@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Protocol
 
 from ingest import bulleted, definition_term, introduced_block, section_label
@@ -85,7 +86,16 @@ def in_context(cand: Candidate, evidence: list[Evidence], question: Question | N
         return cand.headed(sentence)
     if not _ANAPHORA.match(sentence):
         named = _antecedent(cand, text, question) if question else None
-        return f"{named} {sentence}" if named else sentence
+        if named:
+            return f"{named} {sentence}"
+        # "... this lint is also available from rustc directly" for "Which rustdoc lint ...?":
+        # the lint is the one its section is about (unless the sentence opens with the term it
+        # defines: "shadow: /etc/shadow is readable by this group").
+        label = section_label(text, cand.start) or evidence[cand.index].section
+        if (question and question.focus and label and _points_to(sentence, question.focus)
+                and not definition_term(text, cand.end - 1)):
+            return f"{label}: {sentence}"
+        return sentence
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
     # A pronoun points back within its paragraph; a list item's not to the item before it
     # ("- This library is released under the MIT Licence" after "- It is written in plain C").
@@ -122,6 +132,13 @@ def _antecedent(cand: Candidate, text: str, question: Question) -> str | None:
         # a heading or a label introduces, it does not name what the next sentence describes.
         return None
     return previous if new_names(previous, question) - names(cand.sentence) else None
+
+
+def _points_to(sentence: str, focus: str) -> bool:
+    """Whether a sentence speaks of "this" or "these" of the focus noun ("this lint")."""
+    words = [word.lower().strip(PUNCT) for word in sentence.split()]
+    return any(this in ("this", "these") and noun in (focus, f"{focus}s")
+               for this, noun in pairwise(words))
 
 
 def _describes(sentence: str, focus: str) -> bool:
