@@ -277,16 +277,17 @@ def _without(sentence: str, question: str) -> str:
 
 
 def new_names(sentence: str, question: Question, common: Collection[str] = ()) -> set[str]:
-    """Names in a sentence that are not, and are not part of, a name the question mentions
-    (`common` as for `text.names`)."""
-    asked = question.names | set(question.terms) | {w.lower() for w in
-                                                   WORD.findall(question.text)}
-    # Read in the whole sentence: a capitalised first word is no name when it reads like an
-    # ordinary word ("Meanwhile", `text.names`).
+    """Names in a sentence that are not, and are not part of, a name the question mentions:
+    their words the question does not have ("york" of "New York City" for "Which city ...?";
+    `common` as for `text.names`)."""
+    said = {w.lower() for w in WORD.findall(question.text)}
+    asked = question.names | set(question.terms) | said
     # A word the question has rules out a name holding it when the question names it, or
     # writes it in lower case but no dictionary has it ("putin"); a common word does not: "New
     # York City" is a new name for "Which major city ...?".
-    known = question.names | {w for w in asked if not in_dictionary(w)}
+    known = question.names | {w for w in said if not in_dictionary(w)}
+    # Read in the whole sentence: a capitalised first word is no name when it reads like an
+    # ordinary word ("Meanwhile", `text.names`).
     in_sentence = names(sentence, common)
     found: set[str] = set()
     for match in NAME_RUN.finditer(sentence):

@@ -91,10 +91,11 @@ def in_context(cand: Candidate, evidence: list[Evidence], question: Question | N
         # "... this lint is also available from rustc directly" for "Which rustdoc lint ...?":
         # the lint is the one its section is about (unless the sentence opens with the term it
         # defines: "shadow: /etc/shadow is readable by this group").
-        label = section_label(text, cand.start) or evidence[cand.index].section
-        if (question and question.focus and label and _points_to(sentence, question.focus)
+        if (question and question.focus and _points_to(sentence, question.focus)
                 and not definition_term(text, cand.end - 1)):
-            return f"{label}: {sentence}"
+            label = section_label(text, cand.start) or evidence[cand.index].section
+            if label:
+                return f"{label}: {sentence}"
         return sentence
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
     # A pronoun points back within its paragraph; a list item's not to the item before it
