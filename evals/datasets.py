@@ -316,6 +316,12 @@ MACHINE_CORPORA = {
         ("intro.html", "xsltproc2.html", "FAQ.html", "docbook.html", "python.html",
          "extensions.html", "internals.html"),
         extra=(Path("/usr/share/doc/libxslt1-dev/html/tutorial/libxslttutorial.html"),)),
+    # `jsdoc`: Underscore.js's one-page reference (MIT; DocumentCloud's layout: each entry a
+    # bold name run into its signature, aliases on their own line, a long change log whose
+    # releases are headed by a version, a date and links). A dev set (every question is
+    # `dev`): written in session 39 from the page alone, before any answer was seen, then used
+    # to find that session's changes.
+    "jsdoc": MachineCorpus("/usr/share/doc/libjs-underscore", ("index.html",)),
 }
 
 
@@ -324,7 +330,9 @@ MACHINE_CORPORA = {
 # Chromium (a date and title header and a file:// footer on every page, bullets drawn, code
 # spans in a wider type); session 29. `xsltpdf`: xsltdoc's, whose menu is printed beside the
 # text; session 31.
-PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc"}
+# `jspdf`: jsdoc's page (session 39), whose signatures the PDF's text runs into the
+# description below them without a blank line.
+PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc", "jspdf": "jsdoc"}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # The flags a browser needs on a machine without a network or a display (no first-run pages,
 # no background fetches, no GPU).
@@ -382,7 +390,7 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
             "shared-mime-info, python3.11-doc, bzip2, bc, libffi8, ninja-build, time, "
             "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev, npm, base-passwd, "
-            "libxslt1-dev)."
+            "libxslt1-dev, libjs-underscore)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:

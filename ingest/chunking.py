@@ -20,23 +20,52 @@ def _label(paragraph: str) -> str | None:
     line = paragraph.strip().lstrip("#").strip()
     if bulleted(line):
         return None  # a list of one item ("- Returns: <Timeout>") labels nothing after it
-    if "\n" not in line and len(line.split()) <= 8 and re.fullmatch(
+    # Separators are no words: "1.12.0 — November 24, 2020 — Diff — Docs" is six.
+    words = [w for w in line.split() if any(ch.isalnum() for ch in w)]
+    if "\n" not in line and len(words) <= 8 and re.fullmatch(
             r"[\w\-`'\"@].*[\w)`'\"]", line) and not re.search(r"[{};=]", line) and (
             "()" not in line or _API_HEADING.fullmatch(line)):
         return line
     return None
 
 
+# An API reference's signature line, a name called with its parameters ("shuffle
+# _.shuffle(list)", "countBy _.countBy(list, iteratee, [context])"): a heading even where no
+# blank line sets it apart, as in a PDF's text, where the entry's description follows on the
+# next line.
+_SIGNATURE = re.compile(r"[^\n{};=]*?(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\([^()\n{};=]*[A-Za-z]"
+                        r"[^()\n{};=]*\)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(\))")
+
+
 def section_labels(text: str) -> list[tuple[int, str]]:
     """Every paragraph of a text that is a section label (one short line without a full stop),
-    with the offset where the text after it begins; one pass over the text."""
+    and every signature line (`_SIGNATURE`) with text after it, with the offset where the text
+    after it begins; one pass over the text."""
     out: list[tuple[int, str]] = []
     pos = 0
     while (sep := text.find("\n\n", pos)) >= 0:
         label = _label(text[pos:sep])
         if label:
             out.append((sep + 2, label))
+        out.extend(_signatures(text, pos, sep))
         pos = sep + 2
+    out.extend(_signatures(text, pos, len(text)))
+    return sorted(out)
+
+
+def _signatures(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """The signature lines of the paragraph text[start:end] that a line of prose follows (in a
+    code block, "foo.bar(baz)" is a statement: code follows it)."""
+    out = []
+    line_start = start
+    while (nl := text.find("\n", line_start, end)) >= 0:
+        line = text[line_start:nl].strip()
+        after = text.find("\n", nl + 1, end)
+        described = text[nl + 1:after if after >= 0 else end].strip()
+        if _SIGNATURE.fullmatch(line) and len(line.split()) <= 8 and not bulleted(line) \
+                and described[:1].isupper() and is_sentence(described):
+            out.append((nl + 1, line))
+        line_start = nl + 1
     return out
 
 
@@ -49,7 +78,7 @@ def section_label(text: str, start: int,
     Args:
         labels: `section_labels(text)`, when many positions of one long text are asked about.
     """
-    labels = section_labels(text[:start]) if labels is None else labels
+    labels = section_labels(text) if labels is None else labels
     i = bisect.bisect_right(labels, start, key=lambda item: item[0])
     return labels[i - 1][1] if i else None
 

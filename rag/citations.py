@@ -293,7 +293,12 @@ class CitationChecker:
                 continue
             window = " ".join(pieces[max(0, i - 1) : i + 2])
             cov = len(terms & set(content_terms(window))) / max(len(terms), 1)
-            here = len(terms & set(content_terms(f"{terms_of[i]} {piece}"))) / max(len(terms), 1)
+            # Its label is part of what it says: "Adds the _.get function." under "1.12.0 —
+            # November 24, 2020" holds the whole of "1.12.0 ...: Adds the _.get function", the
+            # label line itself only half of it. (A claim that restates the question would find
+            # the question's words in the label of every sentence under it.)
+            head = terms_of[i] if restating else label_of(i)
+            here = len(terms & set(content_terms(f"{head} {piece}"))) / max(len(terms), 1)
             covered[i] = (0.5 * cov + 0.5 * here, here)
         if not covered:
             return Check(False, "", 0.0)
@@ -303,7 +308,14 @@ class CitationChecker:
         # size's "1 and 9 inclusive" above it), then the one that holds more of the words
         # itself, not the neighbour that shares them through it.
         def holds_facts(i: int) -> bool:
-            return facts_supported(sentence, f"{title}\n{label_of(i)}\n{pieces[i]}", question)
+            labelled = f"{title}\n{label_of(i)}\n{pieces[i]}"
+            if not facts_supported(sentence, labelled, question):
+                return False
+            # Facts the label gives ("1.11.0 — August 28, 2020") are the sentence's only when
+            # it is about what the claim names: "Adds the _.debounce cancel method." under
+            # that release does not back "1.11.0 ...: Adds the _.get function".
+            return facts_supported(sentence, f"{title}\n{pieces[i]}", question) or \
+                literals_supported(sentence, labelled)
 
         backed = {i: holds_facts(i) for i, (cov, _) in covered.items() if cov == best_cov}
         if not any(backed.values()):

@@ -18,6 +18,7 @@ from .text import (
     has_date,
     has_number,
     identifiers,
+    in_code,
     in_dictionary,
     literals,
     names,
@@ -191,7 +192,7 @@ def parse(text: str, context: str | None = None) -> Question:
         weight = 1.0 if match.start() < cut else SCENE_WEIGHT
         if word.lower() in _FILLER:
             continue
-        for term in content_terms(word):
+        for term in content_terms(word, code=in_code(text, match.start(), match.end())):
             terms[term] = max(terms.get(term, 0.0), weight)
             surface.setdefault(term, word.lower())
     if context:

@@ -94,7 +94,8 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
             nxt = text[end:end + 1]
             if piece.rstrip().endswith(".") and (word in _ABBREVIATIONS or len(word) == 1):
                 continue
-            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([«"):
+            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([«") \
+                    and not _ends_on_word(match.group(0), word):
                 continue
         if text[start:end].strip():
             spans.append(_trim(text, start, end))
@@ -102,6 +103,14 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append(_trim(text, start, len(text)))
     return spans
+
+
+def _ends_on_word(mark: str, word: str) -> bool:
+    """Whether a full stop after an English word ends a sentence although the next one opens in
+    lower case: reference docs open sentences with a parameter or a command ("The opposite of
+    filter. predicate is transformed ...", "... in a tree. npm ci installs ...")."""
+    return (mark.strip() == "." and word.isalpha() and len(word) > 2
+            and word not in _ABBREVIATIONS and in_dictionary(word))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -140,8 +149,24 @@ def sentences(text: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """Word, number and one-letter option tokens, lower-cased, quotes straightened."""
-    return [t.lower() if t[0] == "-" else t.lower().replace("’", "'").strip("'-")
-            for t in _TOKEN.findall(text)]
+    return [_token(t) for t in _TOKEN.findall(text)]
+
+
+def _token(raw: str) -> str:
+    return raw.lower() if raw[0] == "-" else raw.lower().replace("’", "'").strip("'-")
+
+
+# A word joined to code by a symbol is a name, whatever it means in prose: "each" of "_.each(",
+# "all" of "np.all", "once" of "emitter.once()", "next" of "Iterator::next".
+_CODE_BEFORE = frozenset("._#:`")
+_CODE_AFTER = re.compile(r"\(|`|(?:[._#]|::)[a-z_]")
+
+
+def in_code(text: str, start: int, end: int) -> bool:
+    """Whether the word at text[start:end] is joined to code by a symbol (a name)."""
+    if not text[start].islower():
+        return False  # "each.The" is two sentences run together
+    return (start > 0 and text[start - 1] in _CODE_BEFORE) or bool(_CODE_AFTER.match(text, end))
 
 
 @lru_cache(maxsize=1)
@@ -164,23 +189,29 @@ _COMPOUND_NOUNS = {"order": ("in", {"to", "that", "for"}), "terms": ("in", {"of"
                    "respect": ("with", {"to"})}
 
 
-def _content_tokens(text: str) -> Iterator[str]:
+def _content_tokens(text: str, code: bool = False) -> Iterator[str]:
     """Tokens without possessive, stopwords, question words, single letters and the nouns of
-    compound prepositions (`_COMPOUND_NOUNS`), in order."""
-    words = tokens(text)
+    compound prepositions (`_COMPOUND_NOUNS`), in order; a stopword stays where it is code
+    (`in_code`, or everywhere when `code`)."""
+    found = list(_TOKEN.finditer(text))
+    words = [_token(m.group(0)) for m in found]
     for i, token in enumerate(words):
         token = token.removesuffix("'s")
         if token in _COMPOUND_NOUNS and 0 < i < len(words) - 1:
             before, after = _COMPOUND_NOUNS[token]
             if words[i - 1] == before and words[i + 1] in after:
                 continue
-        if token and token not in STOPWORDS and token not in QUESTION_WORDS and len(token) > 1:
+        if not token or len(token) < 2:
+            continue
+        if (token not in STOPWORDS and token not in QUESTION_WORDS) or code or in_code(
+                text, found[i].start(), found[i].end()):
             yield token
 
 
-def content_terms(text: str) -> list[str]:
-    """Stemmed tokens without stopwords and question words, in order (duplicates kept)."""
-    return [stem(token) for token in _content_tokens(text)]
+def content_terms(text: str, code: bool = False) -> list[str]:
+    """Stemmed tokens without stopwords and question words, in order (duplicates kept); with
+    `code`, the text is a name and its stopwords stay ("each" of "_.each")."""
+    return [stem(token) for token in _content_tokens(text, code)]
 
 
 @lru_cache(maxsize=4096)

@@ -637,3 +637,22 @@ def test_a_restated_question_stands_by_a_sentence_of_its_section_on_the_same_thi
         "Gas prices have increased by 41.6% year-over-year [1].", report,
         "How much have gas prices increased in the US over the past year?")
     assert wrong == "" and flagged
+
+
+def test_a_sentence_is_read_with_its_sections_label(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"1.12.0 ...: Adds the _.get function" is backed by the change under that release's
+    heading, not by the heading line alone, which holds only the label's half of it."""
+    item = _chunk("underscore.html", (
+        "1.12.0 — November 24, 2020 — Diff — Docs\n\n- Adds the _.get and _.toPath functions. "
+        "The latter can be overridden.\n- Fixes a bug in _.isEqual.\n\n"
+        "1.11.0 — August 28, 2020 — Diff — Docs\n\n- Adds the _.debounce cancel method."))
+    checker = CitationChecker(embedder)
+    question = "Which version added the _.get and _.toPath functions?"
+    text, citations, flagged = checker.verify(
+        "1.12.0 — November 24, 2020 — Diff — Docs: Adds the _.get and _.toPath functions [1].",
+        item, question)
+    assert "1.12.0" in text and citations[0].quote.startswith("- Adds the _.get") and not flagged
+    wrong, _, flagged = checker.verify(
+        "1.11.0 — August 28, 2020 — Diff — Docs: Adds the _.get and _.toPath functions [1].",
+        item, question)
+    assert wrong == "" and flagged

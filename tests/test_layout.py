@@ -187,6 +187,34 @@ def test_an_api_heading_labels_its_section_but_a_code_line_does_not() -> None:
     assert section_label(listed, listed.index("Sets")) == "timeout.refresh()"
 
 
+def test_a_change_log_entry_labels_its_changes() -> None:
+    """The dashes between a release's number, date and links are no words: the line is a
+    short heading like any other."""
+    from ingest import section_label
+
+    text = ("Change Log\n\n1.13.4 — June 2, 2022 — Diff — Docs\n\n- Fixes a compatibility "
+            "issue with WebPack module federation.\n\n1.13.3 — April 23, 2022 — Diff — Docs\n\n"
+            "- Fixes a compatibility issue with ExtendScript.")
+    assert section_label(text, text.index("- Fixes a compatibility issue with WebPack")) == \
+        "1.13.4 — June 2, 2022 — Diff — Docs"
+    assert section_label(text, text.index("- Fixes a compatibility issue with Ext")) == \
+        "1.13.3 — April 23, 2022 — Diff — Docs"
+
+
+def test_a_signature_line_labels_the_description_under_it() -> None:
+    """A PDF's text sets no blank line between an API entry's signature and its description;
+    the signature still heads it. A call in a code block, followed by code, heads nothing."""
+    from ingest import section_label
+
+    text = ("=> {odd: 3, even: 2}\nshuffle _.shuffle(list)\nReturns a shuffled copy of the list, "
+            "using a version of the Fisher-Yates shuffle.\nnoConflict _.noConflict()\nGive "
+            "control of the global _ variable back to its previous owner.\nfoo.bar(baz)\n"
+            "print(x)\nvar y = foo.bar(baz);\nThen it ends here for now.")
+    assert section_label(text, text.index("Returns a shuffled")) == "shuffle _.shuffle(list)"
+    assert section_label(text, text.index("Give control")) == "noConflict _.noConflict()"
+    assert section_label(text, text.index("Then it ends")) == "noConflict _.noConflict()"
+
+
 def test_a_line_of_a_code_block_is_no_section_heading(tmp_path: Path) -> None:
     """A line of a build file that blank lines set apart labelled the sections after it
     ("build foo.o: cc foo.c: There exists a pre-defined pool named console")."""

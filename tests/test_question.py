@@ -6,7 +6,7 @@ import pytest
 
 from rag.condense import condense
 from rag.question import parse, satisfies
-from rag.text import identifier_words, sentences
+from rag.text import content_terms, identifier_words, sentences
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -50,6 +50,17 @@ def test_focus_noun_is_required_only_when_it_is_what_is_asked() -> None:
     release = parse("What is the release date of the game?")
     assert (release.focus, release.focus_required) == ("date", False)
     assert satisfies(release, "The game was released worldwide on April 20, 2018.")
+
+
+def test_a_word_joined_to_code_is_a_term_whatever_it_means_in_prose() -> None:
+    """"each" is a stopword in "yielding each in turn" and a function in "_.each"."""
+    assert "each" in parse("What is the alias of _.each?").terms
+    assert "all" in parse("What does np.all() return?").terms
+    assert "each" not in parse("What does each worker do?").terms
+    assert content_terms("each_.each(list, iteratee)") == ["each", "list", "iterate"]
+    assert content_terms("Iterates over a list, yielding each in turn.") == [
+        "iter", "list", "yield", "turn"]
+    assert content_terms("for each.The next one") == []  # two sentences run together
 
 
 def test_a_title_the_question_names_before_a_name_is_not_part_of_it() -> None:
@@ -226,6 +237,12 @@ def test_a_short_list_item_is_read_whole() -> None:
 def test_sentence_splitting_respects_abbreviations() -> None:
     assert sentences("Mr. Putin met Dr. Raisi in Jan. 2022. They agreed! Was it U.S. policy? Yes.") \
         == ["Mr. Putin met Dr. Raisi in Jan. 2022.", "They agreed!", "Was it U.S. policy?", "Yes."]
+    # Reference docs open a sentence with a parameter or a command, in lower case; after an
+    # abbreviation, an initial or an ellipsis, lower case goes on with the sentence.
+    assert sentences("Returns the values. The opposite of filter. predicate is transformed.") \
+        == ["Returns the values.", "The opposite of filter.", "predicate is transformed."]
+    assert sentences("He said wait... then left. See Fig. a for it. It is approx. five.") \
+        == ["He said wait... then left.", "See Fig. a for it.", "It is approx. five."]
     # Manuals write "eg." and "ie." without the inner full stop.
     assert sentences("It runs much slower (eg. 20 to 30 times) than normal. Then it stops.") \
         == ["It runs much slower (eg. 20 to 30 times) than normal.", "Then it stops."]
