@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 import numpy as np
 
-from ingest import definition_term, introduced_block, section_label
+from ingest import definition_term, introduced_block, section_label, section_labels
 
 from .embeddings import Embedder
 from .text import (
@@ -281,10 +281,12 @@ class CitationChecker:
         things = _things(sentence) if restating else set()  # the nouns a restatement names
         title = evidence.title or ""
 
+        headings = section_labels(evidence.text)
+
         def label_of(i: int) -> str:
             # A sentence is read with its section's label ("missing_docs" above "This lint is
             # allowed by default. It detects items missing documentation.").
-            return terms_of[i] or section_label(evidence.text, spans[i][0]) or \
+            return terms_of[i] or section_label(evidence.text, spans[i][0], headings) or \
                 evidence.section or ""
 
         covered: dict[int, tuple[float, float]] = {}
