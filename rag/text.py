@@ -159,14 +159,19 @@ def _token(raw: str) -> str:
 # A word joined to code by a symbol is a name, whatever it means in prose: "each" of "_.each(",
 # "all" of "np.all", "once" of "emitter.once()", "next" of "Iterator::next".
 _CODE_BEFORE = frozenset("._#:`")
-_CODE_AFTER = re.compile(r"\(|`|(?:[._#]|::)[a-z_]")
 
 
 def in_code(text: str, start: int, end: int) -> bool:
     """Whether the word at text[start:end] is joined to code by a symbol (a name)."""
     if not text[start].islower():
         return False  # "each.The" is two sentences run together
-    return (start > 0 and text[start - 1] in _CODE_BEFORE) or bool(_CODE_AFTER.match(text, end))
+    if start > 0 and text[start - 1] in _CODE_BEFORE:
+        return True
+    after = text[end:end + 3]
+    if after[:1] in ("(", "`") and after:
+        return True
+    joined = after[2:3] if after.startswith("::") else after[1:2] if after[:1] in "._#" else ""
+    return joined == "_" or (joined.isascii() and joined.islower())
 
 
 @lru_cache(maxsize=1)
