@@ -359,7 +359,12 @@ class CitationChecker:
                 if (label_of(j) in labels and set(_words(content_terms(pieces[j]))) <= own) \
                         or (label_of(j) in heads and things & set(content_terms(pieces[j]))):
                     backed[j] = holds_facts(j)
-        best_i = max(backed, key=lambda i: (backed[i], covered[i][1], -i))
+        # Sentences under one label cover a claim's words alike through it; the one that says
+        # more of the claim itself backs it ("sync: The shell of user sync is /bin/sync.", not
+        # "It is not mentioned in the FHS ..." under the "bin" entry above it).
+        said_terms = set(content_terms(sentence))
+        best_i = max(backed, key=lambda i: (backed[i], covered[i][1],
+                                            len(said_terms & set(content_terms(pieces[i]))), -i))
         quote = pieces[best_i]
         label = label_of(best_i)
         window = " ".join([label, *pieces[max(0, best_i - 1) : best_i + 2]])

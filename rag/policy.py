@@ -137,11 +137,19 @@ class AnswerPolicy:
         the evidence does not answer, or found it in another sentence than the one the ranking
         put first; either way the sentences are no answer to show.
         """
-        asserted = facts(MARKER.sub("", draft), question.text)
+        draft = MARKER.sub("", draft)
+        asserted = facts(draft, question.text)
         if not asserted:
             return True
         text = MARKER.sub("", text)  # its "[1]" is no number it says
         said = {bare_word(t) for t in tokens(text)} | stated_numbers(text)
+        # Code agrees by all of its words the question does not hold ("expect" of
+        # "Result::expect()" asked about a Result method), not by one: "FFI_BAD_ARGTYPE" shares
+        # "bad" with the draft's "FFI_BAD_ALLOC", and names another thing.
+        code = [words for literal in new_literals(draft, question.text, quoted=False)
+                if (words := {bare_word(t) for t in tokens(literal)} & asserted)]
+        if code:
+            return any(words <= said for words in code)
         return bool(asserted & said)
 
     def stands_verified(self, verified: float | None) -> bool:

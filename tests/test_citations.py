@@ -656,3 +656,17 @@ def test_a_sentence_is_read_with_its_sections_label(embedder) -> None:  # type: 
         "1.11.0 — August 28, 2020 — Diff — Docs: Adds the _.get and _.toPath functions [1].",
         item, question)
     assert wrong == "" and flagged
+
+
+def test_of_sentences_under_one_label_the_one_saying_the_claim_backs_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Every entry under the "bin" heading holds the claim's "bin" through it; the entry that
+    says the claim itself is its quote, not the first one."""
+    item = _chunk("users-and-groups.html", (
+        "bin\n\nIt is not mentioned in the FHS, Debian Policy, or the changelogs of base-passwd "
+        "or base-files.\nsys: Historically, the sys user and group owned the kernel sources.\n"
+        "sync: The shell of user sync is /bin/sync. Thus, anyone can sync the system at the "
+        "console."))
+    checker = CitationChecker(embedder)
+    text, citations, _ = checker.verify("The shell of the sync user is /bin/sync [1].", item,
+                                        "What is the shell of the sync user?")
+    assert "/bin/sync" in text and citations[0].quote.startswith("sync: The shell of user sync")

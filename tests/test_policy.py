@@ -306,6 +306,12 @@ def test_evidence_sentences_answer_for_a_draft_only_when_they_share_its_facts() 
     which = parse("Which Result method unwraps the value but lets you choose the panic! message?")
     assert agrees(which, "The `Result::expect()` method does [1].",
                   "Similarly, the expect method lets us also choose the panic! error message.")
+    # ... by all of the words of the code the question does not hold, not by one of them.
+    memory = parse("What does ffi_prep_cif return when it runs out of memory?")
+    assert not agrees(memory, "ffi_prep_cif returns FFI_BAD_ALLOC when it runs out of memory.",
+                      "ffi_prep_cif_var will return FFI_BAD_ARGTYPE if any argument is a float.")
+    assert agrees(memory, "ffi_prep_cif returns FFI_BAD_ALLOC when it runs out of memory.",
+                  "If allocation fails, ffi_prep_cif returns FFI_BAD_ALLOC.")
     # The sentences' citation markers are no numbers they state.
     threads = parse("How many threads does the test runner use?")
     assert not agrees(threads, "The test runner uses 1 thread [1].",
