@@ -18,6 +18,16 @@ def _chunk(source: str, text: str) -> list[Evidence]:
     return [Evidence(chunk_id="c1", doc_id="d1", source=source, text=text)]
 
 
+def _checked(checker: CitationChecker, item: list[Evidence], question: str,
+             *claims: str) -> list[tuple[str, str, list[str]]]:
+    """(text left, first quote or "", flagged) of each claim, checked alone."""
+    out = []
+    for claim in claims:
+        text, citations, flagged = checker.verify(claim, item, question)
+        out.append((text, citations[0].quote if citations else "", flagged))
+    return out
+
+
 def _evidence(published: str | None) -> list[Evidence]:
     return [Evidence(chunk_id="c1", doc_id="d1", text=TEXT, source="library.html",
                      published=published)]
@@ -470,11 +480,11 @@ def test_a_claims_facts_may_stand_in_the_next_sentence_of_its_passage(embedder) 
         "default weight value is 50, and the maximum is 100.\n\nRetention\n\nSnapshots move "
         "to cold storage after 30 days. Logs are kept for 7 days."))
     checker = CitationChecker(embedder)
-    text, citations, _ = checker.verify("The maximum weight of a glob rule is 100 [1].", item,
-                                        "What is the maximum weight of a glob rule?")
-    assert "100" in text and citations[0].quote.startswith("The default weight value")
-    wrong, _, flagged = checker.verify("Snapshots move to cold storage after 7 days [1].",
-                                       item, "When do snapshots move?")
+    [(text, quote, _)] = _checked(checker, item, "What is the maximum weight of a glob rule?",
+                                  "The maximum weight of a glob rule is 100 [1].")
+    assert "100" in text and quote.startswith("The default weight value")
+    [(wrong, _, flagged)] = _checked(checker, item, "When do snapshots move?",
+                                     "Snapshots move to cold storage after 7 days [1].")
     assert wrong == "" and flagged
 
 
@@ -616,15 +626,12 @@ def test_a_restated_question_stands_by_a_sentence_of_its_section_on_the_same_thi
         "priority) and 19 (low priority). When retrieving a process priority level, this range "
         "mapping may cause the return value to be slightly different on Windows.\n\n"
         "os.tmpdir()\n\nReturns a string between 1 and 9."))
-    checker = CitationChecker(embedder)
-    question = "What is the range of the priority that os.setPriority() accepts?"
-    text, citations, _ = checker.verify(
+    (text, quote, _), (wrong, _, flagged) = _checked(
+        CitationChecker(embedder), item,
+        "What is the range of the priority that os.setPriority() accepts?",
         "The range of the priority that os.setPriority() accepts is between -20 and 19 [1].",
-        item, question)
-    assert "-20" in text and "-20 (high priority)" in citations[0].quote
-    wrong, _, flagged = checker.verify(
-        "The range of the priority that os.setPriority() accepts is between 1 and 9 [1].",
-        item, question)
+        "The range of the priority that os.setPriority() accepts is between 1 and 9 [1].")
+    assert "-20" in text and "-20 (high priority)" in quote
     assert wrong == "" and flagged
     # A report has no headings: a sentence with the number and a noun of the claim is no
     # backing there ("year" is not "gas").
@@ -633,9 +640,10 @@ def test_a_restated_question_stands_by_a_sentence_of_its_section_on_the_same_thi
         "fuel: gas prices were up nearly 60% over the year. Shelter and food cost more too. "
         "Airline fares fell for a second month. Overall, energy costs rose by 41.6% "
         "year-over-year."))
-    wrong, _, flagged = checker.verify(
-        "Gas prices have increased by 41.6% year-over-year [1].", report,
-        "How much have gas prices increased in the US over the past year?")
+    [(wrong, _, flagged)] = _checked(
+        CitationChecker(embedder), report,
+        "How much have gas prices increased in the US over the past year?",
+        "Gas prices have increased by 41.6% year-over-year [1].")
     assert wrong == "" and flagged
 
 
@@ -646,16 +654,12 @@ def test_a_sentence_is_read_with_its_sections_label(embedder) -> None:  # type: 
         "1.12.0 — November 24, 2020 — Diff — Docs\n\n- Adds the _.get and _.toPath functions. "
         "The latter can be overridden.\n- Fixes a bug in _.isEqual.\n\n"
         "1.11.0 — August 28, 2020 — Diff — Docs\n\n- Adds the _.debounce cancel method."))
-    checker = CitationChecker(embedder)
-    question = "Which version added the _.get and _.toPath functions?"
-    text, citations, flagged = checker.verify(
+    (text, quote, flagged), (wrong, _, wrong_flagged) = _checked(
+        CitationChecker(embedder), item, "Which version added the _.get and _.toPath functions?",
         "1.12.0 — November 24, 2020 — Diff — Docs: Adds the _.get and _.toPath functions [1].",
-        item, question)
-    assert "1.12.0" in text and citations[0].quote.startswith("- Adds the _.get") and not flagged
-    wrong, _, flagged = checker.verify(
-        "1.11.0 — August 28, 2020 — Diff — Docs: Adds the _.get and _.toPath functions [1].",
-        item, question)
-    assert wrong == "" and flagged
+        "1.11.0 — August 28, 2020 — Diff — Docs: Adds the _.get and _.toPath functions [1].")
+    assert "1.12.0" in text and quote.startswith("- Adds the _.get") and not flagged
+    assert wrong == "" and wrong_flagged
 
 
 def test_of_sentences_under_one_label_the_one_saying_the_claim_backs_it(embedder) -> None:  # type: ignore[no-untyped-def]
@@ -666,7 +670,7 @@ def test_of_sentences_under_one_label_the_one_saying_the_claim_backs_it(embedder
         "or base-files.\nsys: Historically, the sys user and group owned the kernel sources.\n"
         "sync: The shell of user sync is /bin/sync. Thus, anyone can sync the system at the "
         "console."))
-    checker = CitationChecker(embedder)
-    text, citations, _ = checker.verify("The shell of the sync user is /bin/sync [1].", item,
-                                        "What is the shell of the sync user?")
-    assert "/bin/sync" in text and citations[0].quote.startswith("sync: The shell of user sync")
+    [(text, quote, _)] = _checked(CitationChecker(embedder), item,
+                                  "What is the shell of the sync user?",
+                                  "The shell of the sync user is /bin/sync [1].")
+    assert "/bin/sync" in text and quote.startswith("sync: The shell of user sync")
