@@ -62,8 +62,8 @@ def _signatures(text: str, start: int, end: int) -> list[tuple[int, str]]:
         line = text[line_start:nl].strip()
         after = text.find("\n", nl + 1, end)
         described = text[nl + 1:after if after >= 0 else end].strip()
-        if _SIGNATURE.fullmatch(line) and len(line.split()) <= 8 and not bulleted(line) \
-                and described[:1].isupper() and is_sentence(described):
+        if len(line) <= TERM_MAX and len(line.split()) <= 8 and described[:1].isupper() \
+                and _SIGNATURE.fullmatch(line) and not bulleted(line) and is_sentence(described):
             out.append((nl + 1, line))
         line_start = nl + 1
     return out

@@ -168,7 +168,7 @@ def in_code(text: str, start: int, end: int) -> bool:
     if start > 0 and text[start - 1] in _CODE_BEFORE:
         return True
     after = text[end:end + 3]
-    if after[:1] in ("(", "`") and after:
+    if after[:1] in ("(", "`"):
         return True
     joined = after[2:3] if after.startswith("::") else after[1:2] if after[:1] in "._#" else ""
     return joined == "_" or (joined.isascii() and joined.islower())
