@@ -95,7 +95,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
             if piece.rstrip().endswith(".") and (word in _ABBREVIATIONS or len(word) == 1):
                 continue
             if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([«") \
-                    and not _ends_on_word(match.group(0), word):
+                    and not (nxt.islower() and _ends_on_word(match.group(0), word)):
                 continue
         if text[start:end].strip():
             spans.append(_trim(text, start, end))

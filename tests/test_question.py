@@ -243,6 +243,8 @@ def test_sentence_splitting_respects_abbreviations() -> None:
         == ["Returns the values.", "The opposite of filter.", "predicate is transformed."]
     assert sentences("He said wait... then left. See Fig. a for it. It is approx. five.") \
         == ["He said wait... then left.", "See Fig. a for it.", "It is approx. five."]
+    # Only a letter opens a sentence so: a list run into a line goes on ("exit. - -l, ...").
+    assert len(sentences("Options: - -h: Print the usage and exit. - -l: Use the library.")) == 1
     # Manuals write "eg." and "ie." without the inner full stop.
     assert sentences("It runs much slower (eg. 20 to 30 times) than normal. Then it stops.") \
         == ["It runs much slower (eg. 20 to 30 times) than normal.", "Then it stops."]
