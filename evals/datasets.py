@@ -322,6 +322,11 @@ MACHINE_CORPORA = {
     # `dev`): written in session 39 from the page alone, before any answer was seen, then used
     # to find that session's changes.
     "jsdoc": MachineCorpus("/usr/share/doc/libjs-underscore", ("index.html",)),
+    # `gccdoc`: GCC 12's release notes (gcc-12-base; a hand-written page of nested lists, each
+    # item an option or a feature, under a heading per language or target). A dev set: written
+    # in session 40 from the page alone, before any answer was seen, then used to find that
+    # session's changes.
+    "gccdoc": MachineCorpus("/usr/share/doc/gcc-12-base", ("NEWS.html",)),
 }
 
 
@@ -331,8 +336,8 @@ MACHINE_CORPORA = {
 # spans in a wider type); session 29. `xsltpdf`: xsltdoc's, whose menu is printed beside the
 # text; session 31.
 # `jspdf`: jsdoc's page (session 39), whose signatures the PDF's text runs into the
-# description below them without a blank line.
-PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc", "jspdf": "jsdoc"}
+# description below them without a blank line. `gccpdf`: gccdoc's page (session 40).
+PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc", "jspdf": "jsdoc", "gccpdf": "gccdoc"}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # The flags a browser needs on a machine without a network or a display (no first-run pages,
 # no background fetches, no GPU).
@@ -390,7 +395,7 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
             "shared-mime-info, python3.11-doc, bzip2, bc, libffi8, ninja-build, time, "
             "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev, npm, base-passwd, "
-            "libxslt1-dev, libjs-underscore)."
+            "libxslt1-dev, libjs-underscore, gcc-12-base)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:
