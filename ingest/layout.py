@@ -302,7 +302,14 @@ def unwrap_lines(text: str, headings_apart: bool = False) -> str:
         # / "package.json", printed in a wider code font).
         heading = (len(line) < 0.6 * width and not ends_sentence(stripped) and not open_end
                    and not (current and not ends_sentence(current) and stripped[:1].islower()))
-        if heading or _LIST_START.match(line):
+        # A line that is all an aside in brackets ("(LIBGCCJIT_ABI_21)", "(PR102024)") is no
+        # heading: it belongs to the line it was set under, which a short line had ended.
+        aside = stripped[:1] == "(" and stripped[-1:] == ")" and not _LIST_START.match(line)
+        heading = heading and not aside
+        if aside and not current and out and out[-1] and not alone[-1]:
+            current = out.pop()
+            alone.pop()
+        elif heading or _LIST_START.match(line):
             flush()
         if not current:
             current = stripped
