@@ -123,22 +123,16 @@ def _names(cand: Candidate, question: Question) -> set[str]:
     return found
 
 
-def _agreed_first(cands: list[Candidate], question: Question,
-                  evidence: list[Evidence]) -> list[Candidate]:
-    """The candidates with the one the best sentences agree on most first (`AGREEMENT_WEIGHT`).
-
-    Only other documents agree: a name one page repeats is what the page is about ("PTX ISA"
-    in each item of a section on NVPTX), not a second report of the answer."""
+def _agreed_first(cands: list[Candidate], question: Question) -> list[Candidate]:
+    """The candidates with the one the best sentences agree on most first (`AGREEMENT_WEIGHT`)."""
     if not cands or not _asks_for_name(question):
         return cands
     window = cands[:AGREEMENT_WINDOW]
     named = [_names(c, question) for c in window]
-    docs = [evidence[c.index].doc_id for c in window]
     others = max(len(window) - 1, 1)
 
     def agreed(i: int) -> float:
-        shared = sum(1 for j, names in enumerate(named)
-                     if docs[j] != docs[i] and names & named[i])
+        shared = sum(1 for j, names in enumerate(named) if j != i and names & named[i])
         return window[i].score * (1 + AGREEMENT_WEIGHT * shared / others)
 
     # Only among those the answer policy ranks alike: one that may stand alone (`qualified`)
@@ -149,8 +143,7 @@ def _agreed_first(cands: list[Candidate], question: Question,
 
 
 def _select(request: Request) -> list[Candidate]:
-    cands = _agreed_first([c for c in request.candidates if c.novel], request.question,
-                          request.evidence)
+    cands = _agreed_first([c for c in request.candidates if c.novel], request.question)
     if not cands:
         return []
     best = cands[0]
