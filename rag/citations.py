@@ -95,8 +95,14 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
                     lambda m: m.group(2) + m.group(1) if all(
                         is_marker(x) for x in MARKER.finditer(m.group(2))) else m.group(0),
                     answer)
+    # A marker and a full stop end a sentence, whatever follows: "... type (ABI_21) [1].
+    # gcc_jit_lvalue_set_register_name ..." is two.
+    cuts = [m.end() + 1 for m in MARKER.finditer(answer) if is_marker(m)
+            and answer[m.end() : m.end() + 1] in (".", "!", "?")]
+    spans = [(max(a, cut), min(b, nxt)) for a, b in sentence_spans(answer)
+             for cut, nxt in zip([a, *cuts], [*cuts, b], strict=True) if max(a, cut) < min(b, nxt)]
     out: list[CitedSentence] = []
-    for a, b in sentence_spans(answer):
+    for a, b in spans:
         piece = answer[a:b]
         markers = [m for m in MARKER.finditer(piece) if is_marker(m)]
         cites = [n for m in markers for n in cited(m.group(1))]

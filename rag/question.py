@@ -78,11 +78,11 @@ MONEY = re.compile(
     r"(?:dollars?|euros?|pounds?|yuan|yen|rupees?|roubles?|rubles?|rials?|francs?|usd|eur|gbp)\b",
     re.IGNORECASE)
 # "Which version ...?", "In which Python version ...?": a release number answers ("3.6", "1.95.7"),
-# not any quantity ("about 40 minutes"); so does a whole number a version is set to, a few words
-# on ("version 2", "the spec version was bumped to 20191213").
+# not any quantity ("about 40 minutes"); so does a whole number a version is set to ("version 2",
+# "the spec version was bumped to 20191213"), not a count further on ("the version adds 40 ...").
 VERSION_QUESTION = re.compile(r"(what|which) ([\w.'’+-]+ ){0,2}?versions?\b", re.IGNORECASE)
-RELEASE_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.]*\d)|\bversion(?: [a-z]+){0,3}? \d+\b",
-                            re.IGNORECASE)
+RELEASE_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.]*\d)|"
+                            r"\bversion(?:(?: [a-z]+){0,3}? (?:is|was|to))? \d+\b", re.IGNORECASE)
 _WH = re.compile(r"\b(when|what|which|who|whom|whose|where|why|how)\b", re.IGNORECASE)
 
 

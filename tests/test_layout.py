@@ -426,3 +426,17 @@ def test_a_line_break_tag_in_preformatted_text_is_a_newline(tmp_path: Path) -> N
     lines = [line.strip() for line in text_of(page).text.splitlines()]
     assert "xmlNodePtr node);" in lines
     assert "void\txsltSort\t(xsltTransformContextPtr ctxt);" in lines
+
+
+def test_a_line_that_is_all_an_aside_in_brackets_stays_with_its_line() -> None:
+    """A printed list of entry points, each followed by the ABI it came in on a line of its own:
+    the bracketed line is no heading, and belongs to the entry above it."""
+    page = ("The API gained new entry points.\n"
+            "gcc_jit_context_new_bitcast for reinterpreting the bits of an rvalue as a type\n"
+            "(LIBGCCJIT_ABI_21)\n"
+            "gcc_jit_lvalue_set_register_name for setting a specific register for a variable\n"
+            "(LIBGCCJIT_ABI_22)\n")
+    lines = unwrap_lines(page, headings_apart=True).split("\n")
+    assert "gcc_jit_context_new_bitcast for reinterpreting the bits of an rvalue as a type " \
+        "(LIBGCCJIT_ABI_21)" in lines
+    assert lines[-1].endswith("variable (LIBGCCJIT_ABI_22)")

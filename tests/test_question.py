@@ -366,3 +366,12 @@ def test_a_language_named_by_a_letter_and_marks_is_a_term() -> None:
 ])
 def test_identifiers_are_numbers_that_name_something(text: str, named: set[str]) -> None:
     assert identifier_words(text) == named
+
+
+def test_a_version_is_a_release_number_or_a_whole_number_a_version_is_set_to() -> None:
+    question = parse("To which version was the default ISA spec bumped?")
+    assert question.answer_type == "version"
+    assert satisfies(question, "Default ISA spec version was bump to 20191213, see the notes.")
+    assert satisfies(question, "It moved to version 3.9.")
+    assert not satisfies(question, "The version adds 40 new intrinsics to the spec."), (
+        "a count further on is no version")
