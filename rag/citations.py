@@ -406,9 +406,6 @@ class CitationChecker:
             # that never says "history", whatever else of it the chunk says ("maximum",
             # "value", "variable", "bc", and "999" of BC_BASE_MAX).
             return Check(False, quote, best_cov)
-        if not restating and self._binds_elsewhere(sentence, question, terms, [
-                " ".join([label_of(i), *pieces[max(0, i - 1) : i + 2]]) for i in covered]):
-            return Check(False, quote, best_cov)
         strict = facts_supported(sentence, backing, question, whole, foreign)
         if not strict and not backed[best_i]:  # the same check the choice of best_i made
             return Check(False, quote, best_cov)
@@ -450,23 +447,6 @@ class CitationChecker:
             if facts_supported(sentence, piece, question, whole, foreign):
                 return Check(True, pieces[j], float(sims[j]))
         return Check(False, quote, max(best_cov, float(np.max(sims))))
-
-    def _binds_elsewhere(self, sentence: str, question: str, added: set[str],
-                         readings: list[str]) -> bool:
-        """Whether a claim that adds only names or literals to the question's words finds them
-        only where the source does not say what the question asks of them: "The -march flag
-        is now considered an alias of the -mptx flag" names "-mptx" of a sentence that never
-        says "alias" ("The -mptx flag has been added to specify the PTX ISA version ...").
-        Some sentence, read with its neighbours and its label (`readings`), must hold the
-        added names and half of the question's words the claim restates, weighed by rarity."""
-        named = set(content_terms(" ".join([*new_literals(sentence, question), *names(sentence)])))
-        restated = set(content_terms(sentence)) & set(content_terms(question)) - added
-        if not restated or not added <= named:
-            return False
-        # Read with and without accents: "Chloe Zhao" is the "Chloé Zhao" its source names.
-        held = (set(content_terms(reading)) | set(content_terms(_fold(reading)))
-                for reading in readings)
-        return not any(added <= terms and self._share(restated, terms) >= 0.5 for terms in held)
 
     def _share(self, terms: set[str], present: set[str], weighed: bool = True) -> float:
         """The share of a claim's words its source holds, each `weighed` by its rarity when the

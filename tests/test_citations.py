@@ -676,26 +676,6 @@ def test_of_sentences_under_one_label_the_one_saying_the_claim_backs_it(embedder
     assert "/bin/sync" in text and quote.startswith("sync: The shell of user sync")
 
 
-NVPTX = Evidence(chunk_id="c1", doc_id="d1", source="news.html", text=(
-    "- The -march flag has been added. The -misa flag is now considered an alias of the -march "
-    "flag.\n- Support for the sm_53 architecture has been added.\n- The default target "
-    "architecture has been set back to sm_30.\n- The -mptx flag has been added to specify the "
-    "PTX version for the generated code. If it is not given, the version is the one -march "
-    "requires."))
-
-
-def test_a_claim_adding_only_a_name_stands_where_the_question_relation_is_said(embedder) -> None:  # type: ignore[no-untyped-def]
-    """"-mptx" and "-march" stand in the -mptx item, but "alias" does not: the claim names a
-    flag of the page without the page saying what the question asks of it."""
-    checker = CitationChecker(embedder, _rarity(["flag", "march", "added", "version"]))
-    question = "Which flag is now considered an alias of the -march flag?"
-    wrong = checker.check("The -march flag is now considered an alias of the -mptx flag.",
-                          NVPTX, question)
-    assert not wrong.supported and wrong.quote.startswith("- The -mptx flag")
-    right = checker.check("The -misa flag is an alias of the -march flag.", NVPTX, question)
-    assert right.supported and "-misa" in right.quote
-
-
 def test_a_marker_and_a_full_stop_end_a_sentence_whatever_follows() -> None:
     cited = split_cited("gcc_jit_new_bitcast reinterprets bits (ABI_21) [1]. "
                         "gcc_jit_set_register_name sets a register (ABI_22) [2].", 2)
