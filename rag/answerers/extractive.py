@@ -93,14 +93,8 @@ def _declares(sentence: str) -> bool:
     after it describes what it declares ("XML_ParserFree(XML_Parser p);" / "Free memory used by
     the parser."), whatever words of the question that one lacks."""
     stripped = sentence.strip()
-    if final_mark(stripped) or not stripped.endswith((")", ");")) \
-            or not literals(stripped, quoted=False):
-        return False
-    # The bracket holds a call's arguments, not an aside set after a word of prose: "... as a
-    # different type (LIBGCCJIT_ABI_21)" declares nothing.
-    head = stripped[: stripped.rfind("(")]
-    before = head.split()[-1].lower() if head.split() else ""
-    return not (head[-1:].isspace() and in_dictionary(before))
+    return (not final_mark(stripped) and stripped.endswith((")", ");"))
+            and bool(literals(stripped, quoted=False)))
 
 
 def _entry(text: str, cand: Candidate) -> str | None:
