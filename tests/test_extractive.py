@@ -122,14 +122,3 @@ def test_a_name_the_best_sentences_agree_on_comes_first() -> None:
         "only a question asking for a name")
     assert answer("Which team won the 2022 Stanley Cup?", (True, False, False, False)).startswith(
         "Tampa Bay"), "one that may not stand alone does not overtake one that may"
-
-
-def test_a_bracketed_aside_after_prose_declares_nothing() -> None:
-    """A declaration is continued by the sentence describing it; an item that ends in an aside
-    ("... type (ABI_21)") is whole, and the next item is another entry."""
-    text = ("gcc_jit_context_new_bitcast for reinterpreting the bits as a different type "
-            "(LIBGCCJIT_ABI_21)\ngcc_jit_lvalue_set_register_name for setting a specific "
-            "register for a variable (LIBGCCJIT_ABI_22)")
-    answer = _answer({"gcc_jit_context": 0.40, "gcc_jit_lvalue": 0.1}, text)
-    assert answer == ("gcc_jit_context_new_bitcast for reinterpreting the bits as a different "
-                      "type (LIBGCCJIT_ABI_21) [1].")
