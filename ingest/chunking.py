@@ -126,9 +126,7 @@ def introduced_block(text: str, end: int) -> str | None:
     last = end - 1
     while last >= 0 and text[last].isspace():
         last -= 1
-    if last >= 0 and text[last] != ":":
-        return _nested_items(text, end)
-    if last < 0:
+    if last < 0 or text[last] != ":":
         return None
     lines: list[str] = []
     all_items = apart = False  # every line so far a list item; a blank line since the last
@@ -143,27 +141,6 @@ def introduced_block(text: str, end: int) -> str | None:
             break  # the next section's heading, after the list
         all_items = item and (all_items or not lines)
         apart = False
-        lines.append(line.strip())
-        if sum(len(x) + 1 for x in lines) > INTRODUCED_MAX:
-            return None
-    return " ".join(lines) or None
-
-
-def _nested_items(text: str, end: int) -> str | None:
-    """The list nested under the list item a sentence ends at `end`, which introduces it as a
-    colon would: "- A number of new CPUs are supported (GCC identifiers in parentheses)." over
-    "  - Ampere-1 (ampere1)." and "  - Arm Cortex-X2 (cortex-x2).". None when the item is not
-    the last of its line, nothing more indented follows, or the nested list is longer than
-    `INTRODUCED_MAX` characters."""
-    line_start = text.rfind("\n", 0, end) + 1
-    line_end = text.find("\n", end)
-    if line_end < 0 or text[end:line_end].strip() or not LIST_ITEM.match(text, line_start):
-        return None
-    depth = len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip())
-    lines: list[str] = []
-    for line in text[line_end + 1 :].split("\n"):
-        if not LIST_ITEM.match(line) or len(line) - len(line.lstrip()) <= depth:
-            break
         lines.append(line.strip())
         if sum(len(x) + 1 for x in lines) > INTRODUCED_MAX:
             return None

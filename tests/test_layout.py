@@ -440,22 +440,3 @@ def test_a_line_that_is_all_an_aside_in_brackets_stays_with_its_line() -> None:
     assert "gcc_jit_context_new_bitcast for reinterpreting the bits of an rvalue as a type " \
         "(LIBGCCJIT_ABI_21)" in lines
     assert lines[-1].endswith("variable (LIBGCCJIT_ABI_22)")
-
-
-def test_a_list_item_introduces_the_list_nested_under_it(tmp_path: Path) -> None:
-    """Release notes nest a list under the item that says what it lists, with a full stop, not
-    a colon: the item is read with it, as the reader sees it; an item without a nested list,
-    or one of the nested items, introduces nothing."""
-    from ingest import introduced_block
-
-    (tmp_path / "news.html").write_text(
-        "<html><body><h2>AArch64</h2><ul><li>A number of new CPUs are supported through the "
-        "-mcpu option (GCC identifiers in parentheses).<ul><li>Ampere-1 (ampere1).</li>"
-        "<li>Arm Cortex-X2 (cortex-x2).</li></ul></li><li>The +ls64 option extension is "
-        "supported.</li></ul></body></html>")
-    doc = text_of(tmp_path / "news.html")
-    text = doc.text
-    intro = text.index("parentheses).") + len("parentheses).")
-    assert introduced_block(text, intro) == "- Ampere-1 (ampere1). - Arm Cortex-X2 (cortex-x2)."
-    for sentence in ("(ampere1).", "(cortex-x2).", "is supported."):
-        assert introduced_block(text, text.index(sentence) + len(sentence)) is None
