@@ -97,10 +97,12 @@ def split_cited(answer: str, sources: int | None = None) -> list[CitedSentence]:
                     answer)
     # A marker and a full stop end a sentence, whatever follows: "... type (ABI_21) [1].
     # gcc_jit_lvalue_set_register_name ..." is two.
-    cuts = [m.end() + 1 for m in MARKER.finditer(answer) if is_marker(m)
-            and answer[m.end() : m.end() + 1] in (".", "!", "?")]
-    spans = [(max(a, cut), min(b, nxt)) for a, b in sentence_spans(answer)
-             for cut, nxt in zip([a, *cuts], [*cuts, b], strict=True) if max(a, cut) < min(b, nxt)]
+    cuts = [m.end() + 1 for m in MARKER.finditer(answer)
+            if is_marker(m) and answer[m.end() : m.end() + 1] in (".", "!", "?")]
+    spans: list[tuple[int, int]] = []
+    for a, b in sentence_spans(answer):
+        inner = [cut for cut in cuts if a < cut < b]
+        spans += zip([a, *inner], [*inner, b], strict=True)
     out: list[CitedSentence] = []
     for a, b in spans:
         piece = answer[a:b]
