@@ -150,26 +150,6 @@ _FOCUS_PATTERNS = [
 ]
 
 
-# "Which option enables ...?": the noun before the question's own verb, when no auxiliary
-# follows it ("Which option is ...?" is read by `_FOCUS_PATTERNS`).
-_WHICH_NOUN_VERB = re.compile(r"^(?:in |of |for |at |by )?(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?"
-                              r"(?P<focus>[\w'-]+)\s+(?P<verb>[a-z]+)\b", re.IGNORECASE)
-
-
-def _finite_verb(word: str, subject: str) -> bool:
-    """Whether a word is a verb as a subject's own verb is written: inflected ("enables",
-    "announced", "won"), or a plural subject's bare verb ("options skip")."""
-    from lemminflect import getAllLemmas
-
-    lemmas = getAllLemmas(word)
-    verbs = lemmas.get("VERB", ())
-    if not verbs:
-        return False
-    if word not in verbs:
-        return True
-    return subject.endswith("s") and not subject.endswith("ss") and "NOUN" not in lemmas
-
-
 def focus_word(text: str) -> tuple[str | None, bool]:
     """The noun a question asks about, and whether an answer must mention it.
 
@@ -185,11 +165,6 @@ def focus_word(text: str) -> tuple[str | None, bool]:
                 continue  # a verb ("expected to sign"), not the noun asked about
             if word not in _GENERIC_FOCUS and content_terms(word):
                 return word, number >= 1
-    match = _WHICH_NOUN_VERB.search(text.strip())
-    if match and _finite_verb(match.group("verb"), match.group("focus").lower()):
-        word = match.group("focus").lower()
-        if word not in _GENERIC_FOCUS and content_terms(word) and in_dictionary(word):
-            return word, False
     return None, False
 
 
