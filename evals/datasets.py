@@ -327,6 +327,11 @@ MACHINE_CORPORA = {
     # in session 40 from the page alone, before any answer was seen, then used to find that
     # session's changes.
     "gccdoc": MachineCorpus("/usr/share/doc/gcc-12-base", ("NEWS.html",)),
+    # `policydoc`: the Debian Python Policy (python3; one Sphinx page of numbered sections of
+    # "must" and "should" rules, file paths and package names written as code, definition
+    # lists). A dev set: written in session 41 from the page alone, before any answer was
+    # seen, then used to find that session's changes.
+    "policydoc": MachineCorpus("/usr/share/doc/python3", ("python-policy.html",)),
 }
 
 
@@ -337,7 +342,9 @@ MACHINE_CORPORA = {
 # text; session 31.
 # `jspdf`: jsdoc's page (session 39), whose signatures the PDF's text runs into the
 # description below them without a blank line. `gccpdf`: gccdoc's page (session 40).
-PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc", "jspdf": "jsdoc", "gccpdf": "gccdoc"}
+# `policypdf`: policydoc's page (session 41).
+PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc", "jspdf": "jsdoc", "gccpdf": "gccdoc",
+           "policypdf": "policydoc"}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # The flags a browser needs on a machine without a network or a display (no first-run pages,
 # no background fetches, no GPU).
@@ -395,7 +402,7 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
             "shared-mime-info, python3.11-doc, bzip2, bc, libffi8, ninja-build, time, "
             "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev, npm, base-passwd, "
-            "libxslt1-dev, libjs-underscore, gcc-12-base)."
+            "libxslt1-dev, libjs-underscore, gcc-12-base, python3)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:
