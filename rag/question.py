@@ -30,7 +30,7 @@ AnswerType = Literal["date", "occasion", "number", "version", "person", "reason"
 _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|caused|causes|cause|so that|in order to|"
     r"thanks to|led to|reason|why|over concerns?|citing|to (protest|avoid|prevent|"
-    r"allow|help|ensure))\b", re.IGNORECASE)
+    r"allow|help|ensure)|(as|since) (it|they|such))\b", re.IGNORECASE)
 
 _AUX = re.compile(
     r"^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|shall|may|might)\b",
@@ -99,11 +99,12 @@ def answer_type(text: str) -> AnswerType:
     if not first:
         return "any"
     low = low[first.start():]
-    timed = re.match(r"(?P<occasion>when do(es)?\b)|when\b|(what|which) (year|date|day|month|"
+    timed = re.match(r"(?P<occasion>when (do|does|is|are)\b)|when\b|(what|which) (year|date|day|month|"
                      r"time)\b|since when\b|how long ago\b", low)
     if timed:
-        # A present-simple "when does the prepare script run?" asks on what occasion: a time
-        # ("every day at 02:00") or an event ("before the package is packed").
+        # A present-simple "when does the prepare script run?" ("When are the hooks called?")
+        # asks on what occasion: a time ("every day at 02:00") or an event ("before the package
+        # is packed", "when a runtime is removed", "if they compile").
         return "occasion" if timed.group("occasion") else "date"
     # A limit asks for a quantity ("What is the maximum depth ...?"), and so does a question
     # that names its unit ("What is the default interval, in seconds?").
@@ -204,6 +205,9 @@ def parse(text: str, context: str | None = None) -> Question:
     kind = answer_type(core)
     if focus in _DATE_NOUNS and kind == "any":
         kind, required = "date", False
+    # "Which version keyword ...?" asks for a keyword, not a release.
+    if kind == "version" and focus and re.search(rf"\bversions? {re.escape(focus)}\b", core, re.I):
+        kind = "any"
     return Question(
         text=text,
         terms=terms,
@@ -245,7 +249,8 @@ def satisfies(question: Question, sentence: str, *, events: bool = True,
     kind = question.answer_type
     if kind in ("date", "occasion"):
         rest = _without(sentence, question.text)
-        return has_date(rest) or (kind == "occasion" and events and _states_event(rest))
+        return has_date(rest) or (kind == "occasion" and events
+                                  and _states_event(sentence, question.text))
     if kind == "number":
         rest = _without(sentence, question.text)
         if MONEY_QUESTION.search(question.text):
@@ -264,11 +269,21 @@ def satisfies(question: Question, sentence: str, *, events: bool = True,
     return True
 
 
-def _states_event(rest: str) -> bool:
-    """Whether a sentence, without the question's words (`_without`), places what an occasion
-    question asks about by an event ("Runs BEFORE the package is packed"), not counting a
-    "when" of the question's own words."""
-    return any(m.group(0).lower() != "when" for m in _SCENE.finditer(rest))
+# What places a thing by an event or a condition: the scene words and "if", "unless", ...
+_EVENT = re.compile(rf"{_SCENE.pattern}|\b(if|unless|once|whenever|upon)\b", re.IGNORECASE)
+
+
+def _states_event(sentence: str, question: str) -> bool:
+    """Whether a sentence places what an occasion question asks about by an event or a
+    condition the question does not state ("Runs BEFORE the package is packed", "called when a
+    runtime is removed", "pass if they compile"): "When automatic backups run, as a cron
+    expression" only restates "When do automatic backups run?"."""
+    asked = set(content_terms(question))
+    for match in _EVENT.finditer(sentence):
+        clause = re.split(r"[,;:.!?]", sentence[match.end():], maxsplit=1)[0]
+        if set(content_terms(clause)) - asked:
+            return True
+    return False
 
 
 def _without(sentence: str, question: str) -> str:

@@ -246,13 +246,14 @@ class SentenceScorer:
                 exact.append(own)
         if not out:
             return out
-        if question.answer_type == "occasion" and not any(c.typed for c in out):
-            # "When does it run?": a time when the evidence gives one, else an event.
-            for cand in out:
-                cand.typed = satisfies(question, cand.stated, common=cand.common)
         order = sorted(range(len(out)), key=lambda i: out[i].lexical + 0.05 / (1 + out[i].index),
                        reverse=True)
         head = order[:SEMANTIC_CANDIDATES]
+        if question.answer_type == "occasion" and not any(out[i].typed for i in head):
+            # "When does it run?": a time when the sentences that match give one, else an
+            # event ("when a runtime is removed"); a time elsewhere on the page is no answer.
+            for cand in out:
+                cand.typed = satisfies(question, cand.stated, common=cand.common)
         literal = [dict(m) for m in matches]  # before synonyms: the required focus must be literal
         self._soft_credit(question, [out[i] for i in head], [matches[i] for i in head])
         if self.measure_all or "semantic" in self.model.weights:

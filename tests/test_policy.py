@@ -411,3 +411,17 @@ def test_a_code_name_made_of_the_questions_words_is_news(embedder) -> None:  # t
     assert not policy.should_abstain(parsed, candidates)
     best = max(candidates, key=lambda c: policy.margin(parsed, c))
     assert "path.posix" in best.sentence, best.sentence
+
+
+def test_an_occasion_is_an_event_when_no_matching_sentence_gives_a_time(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"When are the *.rtremove scripts called?" asks on what occasion; a year elsewhere on the
+    page (a copyright line) is no time for it, so the condition answers."""
+    hooks = " ".join(f"Hook scripts of kind {n} are kept in the runtime.d folder of package {n}."
+                     for n in ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta",
+                               "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron",
+                               "pi", "rho"))
+    text = (f"Copyright 1999-2021, Software in the Public Interest.\n\n{hooks}\n\n"
+            "/usr/share/python3/runtime.d/*.rtremove: These are called when a runtime is removed "
+            "or stops being supported.")
+    best = _best_answer(embedder, [_doc(text)], "When are the *.rtremove scripts called?")
+    assert "stops being supported" in best.sentence

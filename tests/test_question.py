@@ -12,12 +12,18 @@ from rag.text import content_terms, identifier_words, sentences
 @pytest.mark.parametrize(("question", "kind"), [
     ("When did the presidents agree to draft the treaty?", "date"),
     ("When does the prepublishOnly script run?", "occasion"),
+    ("When are the *.rtremove scripts called?", "occasion"),
+    ("When is a doctest considered to pass?", "occasion"),
+    ("When was the *.rtremove hook added?", "date"),
     ("How many generals were killed?", "number"),
     ("How much will the solar farm cost?", "number"),
     ("Who is the Kremlin spokesman?", "person"),
     # "Where" asks for no name: "stdout", "the standard error stream" answer it in a manual.
     ("Where is the debugging output sent?", "any"),
     ("Why was the opening delayed?", "reason"),
+    # "version" before the noun asked for only qualifies it.
+    ("Which version keyword has been deprecated?", "any"),
+    ("Which Python version is the default?", "version"),
     ("Will the treaty include a mutual defence clause?", "yesno"),
     ("Which aircraft did Iran arrange to receive?", "any"),
     ("Which US politician was about to take office when the treaty was signed?", "person"),
@@ -109,6 +115,16 @@ def test_typed_sentences() -> None:
     assert not satisfies(runs, "A backup runs after each upload.", events=False)
     assert not satisfies(runs, "schedule: When automatic backups run, as a cron expression.")
     assert not satisfies(when, "They agreed after a long dispute.")
+    # A condition is an occasion too, when it says more than the question.
+    called = parse("When are the *.rtremove scripts called?")
+    assert satisfies(called, "These are called when a runtime is removed.")
+    assert satisfies(parse("When is a doctest considered to pass?"),
+                     "Doctests are considered to pass if they compile and run without panicking.")
+    assert not satisfies(called, "The scripts are called by dpkg.")
+    # A reason may follow "as" or "since" ("off as it slows Massif down").
+    why = parse("Why is stack profiling off by default?")
+    assert satisfies(why, "By default, stack profiling is off as it slows Massif down greatly.")
+    assert not satisfies(why, "Stack profiling can be turned on with the --stacks=yes option.")
     # A version question is answered by a release number, not by any quantity.
     release = parse("In which Python version was the secrets module added?")
     assert release.answer_type == "version"
