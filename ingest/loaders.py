@@ -441,7 +441,9 @@ def _read_pdf(path: Path, source: str) -> list[RawDocument]:
                                f"{number} (possibly a decompression bomb); split it into parts")
         running = _running_lines([t for _, t in raw_pages])
         for number, raw_text in raw_pages:
-            kept = [line for line in raw_text.split("\n")
+            # A web page printed without its style sheet shows each heading's self-link
+            # ("2.7. python-central (removed)¶"); it is no part of the heading.
+            kept = [line.rstrip().removesuffix("¶").rstrip() for line in raw_text.split("\n")
                     if line.strip() not in running and not _PAGE_NUMBER.match(line)
                     and not _DOT_LEADER.search(line)]
             # A heading apart labels the sentences under it, as an HTML page's do.

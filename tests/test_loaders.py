@@ -365,6 +365,15 @@ def test_pdf_ligatures_are_spelled_out(tmp_path: Path) -> None:
     assert "Damaged files are flagged and recovered." in next(iter(docs.values()))[0].text
 
 
+def test_a_printed_headings_self_link_is_not_text(tmp_path: Path) -> None:
+    """A Sphinx page printed without its style sheet shows the pilcrow that links each
+    heading; it is no part of the heading's words."""
+    path = _typeset_pdf(tmp_path / "policy.pdf", "2.7. python-central (removed)\u00b6")
+    docs, _ = load([path])
+    text = next(iter(docs.values()))[0].text
+    assert "python-central (removed)" in text and "\u00b6" not in text
+
+
 def test_prose_written_straight_into_a_div_is_kept(tmp_path: Path) -> None:
     """Hand-written reference pages put a function's description straight into a <div>, with no
     <p> around it (Expat's `<div class="fcndef">`); trafilatura keeps paragraphs, so every such
