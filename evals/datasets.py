@@ -332,6 +332,11 @@ MACHINE_CORPORA = {
     # lists). A dev set: written in session 41 from the page alone, before any answer was
     # seen, then used to find that session's changes.
     "policydoc": MachineCorpus("/usr/share/doc/python3", ("python-policy.html",)),
+    # `xtransdoc`: the X Transport Interface (xtrans-dev, MIT; one DocBook page: a C API
+    # reference of signatures run into their descriptions, flag lists, a configuration table).
+    # Written in session 41 from the page's text alone, after that session's changes were
+    # made and before any answer on it was seen; all held-out, never tuned on.
+    "xtransdoc": MachineCorpus("/usr/share/doc/xtrans-dev", ("xtrans.html",)),
 }
 
 
@@ -342,9 +347,9 @@ MACHINE_CORPORA = {
 # text; session 31.
 # `jspdf`: jsdoc's page (session 39), whose signatures the PDF's text runs into the
 # description below them without a blank line. `gccpdf`: gccdoc's page (session 40).
-# `policypdf`: policydoc's page (session 41).
+# `policypdf`: policydoc's page (session 41). `xtranspdf`: xtransdoc's page (session 41).
 PRINTED = {"npmpdf": "npmdoc", "xsltpdf": "xsltdoc", "jspdf": "jsdoc", "gccpdf": "gccdoc",
-           "policypdf": "policydoc"}
+           "policypdf": "policydoc", "xtranspdf": "xtransdoc"}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # The flags a browser needs on a machine without a network or a display (no first-run pages,
 # no background fetches, no GPU).
@@ -402,7 +407,7 @@ def machine_corpus_dir(name: str, cache: Path) -> Path:
             "package that provides it (a Rust toolchain, nodejs, libtasn1-doc, "
             "shared-mime-info, python3.11-doc, bzip2, bc, libffi8, ninja-build, time, "
             "zlib1g-dev, libexpat1-dev, fontconfig, valgrind, nettle-dev, npm, base-passwd, "
-            "libxslt1-dev, libjs-underscore, gcc-12-base, python3)."
+            "libxslt1-dev, libjs-underscore, gcc-12-base, python3, xtrans-dev)."
         )
     out.mkdir(parents=True, exist_ok=True)
     for page in spec.pages:

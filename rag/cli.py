@@ -83,8 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", default="news",
                    help="news | example | techdocs | realtimeqa | rgb | rustdoc | rustbook | "
                    "nodedoc | pydoc | pyref | unixdoc | tooldoc | libdoc | devdoc | pyfaq | npmdoc "
-                   "| npmpdf | xsltdoc | xsltpdf | jsdoc | jspdf | gccdoc | gccpdf | policydoc | policypdf "
-                   "| PATH.jsonl (evals.datasets.NAMES)")
+                   "| npmpdf | xsltdoc | xsltpdf | jsdoc | jspdf | gccdoc | gccpdf | policydoc "
+                   "| policypdf | xtransdoc | xtranspdf | PATH.jsonl (evals.datasets.NAMES)")
     p.add_argument("--split", choices=["all", "dev", "heldout"], default="all",
                    help="which questions: tune on dev; the gate reads held-out (default all)")
     p.add_argument("--corpus", help="documents folder for a PATH dataset")
