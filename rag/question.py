@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from .text import (
@@ -206,7 +207,10 @@ def parse(text: str, context: str | None = None) -> Question:
     if focus in _DATE_NOUNS and kind == "any":
         kind, required = "date", False
     # "Which version keyword ...?" asks for a keyword, not a release.
-    if kind == "version" and focus and re.search(rf"\bversions? {re.escape(focus)}\b", core, re.I):
+    words = [word.lower() for word in WORD.findall(core)]
+    if kind == "version" and focus and any(
+            word in ("version", "versions") and after == focus
+            for word, after in pairwise(words)):
         kind = "any"
     return Question(
         text=text,
@@ -269,8 +273,10 @@ def satisfies(question: Question, sentence: str, *, events: bool = True,
     return True
 
 
-# What places a thing by an event or a condition: the scene words and "if", "unless", ...
-_EVENT = re.compile(rf"{_SCENE.pattern}|\b(if|unless|once|whenever|upon)\b", re.IGNORECASE)
+# What places a thing by an event or a condition ("after", "when", "if", ...).
+_EVENT_WORDS = frozenset({"after", "before", "during", "since", "following", "when", "while",
+                          "amid", "until", "if", "unless", "once", "whenever", "upon"})
+_CLAUSE_ENDS = ",;:.!?"
 
 
 def _states_event(sentence: str, question: str) -> bool:
@@ -279,10 +285,12 @@ def _states_event(sentence: str, question: str) -> bool:
     runtime is removed", "pass if they compile"): "When automatic backups run, as a cron
     expression" only restates "When do automatic backups run?"."""
     asked = set(content_terms(question))
-    for match in _EVENT.finditer(sentence):
-        clause = re.split(r"[,;:.!?]", sentence[match.end():], maxsplit=1)[0]
-        if set(content_terms(clause)) - asked:
-            return True
+    for match in WORD.finditer(sentence):
+        if match.group(0).lower() in _EVENT_WORDS:
+            rest = sentence[match.end():]
+            cut = min((i for i in map(rest.find, _CLAUSE_ENDS) if i >= 0), default=len(rest))
+            if set(content_terms(rest[:cut])) - asked:
+                return True
     return False
 
 
