@@ -67,6 +67,8 @@ def repair(html: str) -> str:
         changed |= _paragraphs(div)
     for pre in list(root.iter("pre")):
         changed |= _preformatted(pre)
+    for code in list(root.iter(*INLINE_CODE)):
+        changed |= _flattened(code)
     for heading in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6")):
         changed |= _unwrapped(heading)
     for block in list(root.iter(*PAGER_BLOCKS)):
@@ -124,6 +126,24 @@ def _paragraphs(div: Any) -> bool:
             blocks[i - 1].addnext(para)
         for child in run:
             para.append(child)  # moves it, with its tail
+    return True
+
+
+# Inline code elements. DocBook nests markup in them ("<code class="filename"><em><code>${prefix}
+# </code></em>/X11/Xtrans</code>"), which trafilatura moves to the end of the paragraph, leaving
+# an empty code span where the path stood ("is installed under so that other modules may find
+# it ... ${prefix}/X11/Xtrans").
+INLINE_CODE = ("code", "tt", "kbd", "samp")
+
+
+def _flattened(code: Any) -> bool:
+    """Make an inline code element that holds other elements plain text; whether it did."""
+    if len(code) == 0 or any(a.tag == "pre" for a in code.iterancestors()):
+        return False
+    text = code.text_content()
+    for child in list(code):
+        code.remove(child)
+    code.text = text
     return True
 
 

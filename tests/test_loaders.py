@@ -545,3 +545,18 @@ def test_the_gaps_a_browser_leaves_around_code_spans_are_closed(tmp_path: Path) 
     text = next(iter(docs.values()))[0].text
     assert ("Runs BEFORE the package is packed, ONLY on npm publish. For versioning scripts "
             "(preversion, version), npm sets npm_old_version too.") in text
+
+
+def test_code_with_markup_inside_stays_where_it_stands(tmp_path: Path) -> None:
+    """DocBook nests markup in inline code ("<code><em><code>${prefix}</code></em>/X11/Xtrans
+    </code>"); the main-text extractor moved its text to the paragraph's end, leaving "is
+    installed under so that other modules may find it"."""
+    prose = "<p>The interface is a set of functions that every transport implements alike.</p>" * 3
+    (tmp_path / "xtrans.html").write_text(
+        "<html><head><title>X Transport Interface</title></head><body><h1>Notes</h1>"
+        f"{prose}<p>The source code is installed under <code class=\"filename\"><em "
+        "class=\"replaceable\"><code>${prefix}</code></em>/X11/Xtrans</code> so that other "
+        "modules may find it when they build.</p></body></html>")
+    docs, _ = load([tmp_path / "xtrans.html"])
+    text = next(iter(docs.values()))[0].text
+    assert "installed under ${prefix}/X11/Xtrans so that other modules" in text
