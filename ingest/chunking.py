@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Callable
 
-from .cleaning import LIST_ITEM, bulleted, is_sentence
+from .cleaning import LIST_ITEM, bulleted, is_sentence, open_ended, unbulleted
 from .types import Chunk, Document
 
 Tokenizer = Callable[[str], list]  # type: ignore[type-arg]
@@ -32,9 +32,11 @@ def _label(paragraph: str) -> str | None:
 # An API reference's signature line, a name called with its parameters ("shuffle
 # _.shuffle(list)", "countBy _.countBy(list, iteratee, [context])"): a heading even where no
 # blank line sets it apart, as in a PDF's text, where the entry's description follows on the
-# next line.
+# next line. A macro's name may be called in turn ("int TRANS(Connect)(XtransConnInfo
+# connection, const char *address)").
 _SIGNATURE = re.compile(r"[^\n{};=]*?(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\([^()\n{};=]*[A-Za-z]"
-                        r"[^()\n{};=]*\)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\(\))")
+                        r"[^()\n{};=]*\)(?:\([^()\n{};=]*\))?|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
+                        r"\(\))")
 
 
 def section_labels(text: str) -> list[tuple[int, str]]:
@@ -55,18 +57,34 @@ def section_labels(text: str) -> list[tuple[int, str]]:
 
 def _signatures(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """The signature lines of the paragraph text[start:end] that a line of prose follows (in a
-    code block, "foo.bar(baz)" is a statement: code follows it)."""
+    code block, "foo.bar(baz)" is a statement: code follows it), and the list items that open
+    with a signature run into their description ("- int TRANS(Connect)(XtransConnInfo
+    connection, const char *address); This function creates a connection ...")."""
     out = []
     line_start = start
-    while (nl := text.find("\n", line_start, end)) >= 0:
+    while line_start < end:
+        nl = text.find("\n", line_start, end)
+        nl = end if nl < 0 else nl
         line = text[line_start:nl].strip()
         after = text.find("\n", nl + 1, end)
         described = text[nl + 1:after if after >= 0 else end].strip()
-        if len(line) <= TERM_MAX and len(line.split()) <= 8 and described[:1].isupper() \
-                and _SIGNATURE.fullmatch(line) and not bulleted(line) and is_sentence(described):
-            out.append((nl + 1, line))
+        # A C declaration ends in ";" and may take more words ("int TRANS(GetPeerAddr)(
+        # XtransConnInfo connection, int *familyp, int *addrlenp, Xtransaddr **addrp);").
+        declared = line.removesuffix(";")
+        if nl < end and len(line) <= TERM_MAX \
+                and len(line.split()) <= (12 if declared != line else 8) \
+                and described[:1].isupper() and _SIGNATURE.fullmatch(declared) \
+                and not bulleted(line) and is_sentence(described):
+            out.append((nl + 1, declared))
+        elif bulleted(line) and (item := _ITEM_SIGNATURE.match(unbulleted(line))):
+            out.append((line_start, item.group("sig")))  # the item is all under it
         line_start = nl + 1
     return out
+
+
+# A list item that opens with a signature, up to its ";", and goes on with a sentence.
+_ITEM_SIGNATURE = re.compile(r"(?P<sig>(?:[\w*]+\s+){0,3}[A-Za-z_]\w*\([^\n{};=]*?\)"
+                             r"(?:\([^()\n{};=]*\))?);\s+[A-Z]")
 
 
 def section_label(text: str, start: int,
@@ -119,15 +137,23 @@ def introduced_block(text: str, end: int) -> str | None:
     code or settings after "here are the default values for the dev and release profiles:"
     ("[profile.dev] opt-level = 0 [profile.release] opt-level = 3"), or the list after "you
     only need to learn four functions:" ("XML_ParserCreate: Create a new parser object. ..."),
-    which hold its answer. None when prose other than a list's items follows, or when the block
-    is longer than `INTRODUCED_MAX` characters."""
+    which hold its answer; or the block that finishes a sentence left open before it ("The
+    TRANS() macro is defined as" / "#define TRANS(func) _PROTOCOLTrans##func"). None when
+    prose other than a list's items follows, or when the block is longer than
+    `INTRODUCED_MAX` characters."""
     # Read back over the whitespace, not a copy of all the text before `end`: this runs for
     # every sentence of every chunk a question retrieves.
     last = end - 1
     while last >= 0 and text[last].isspace():
         last -= 1
-    if last < 0 or text[last] != ":":
+    if last < 0:
         return None
+    if text[last] != ":":
+        # Left open ("... in the following syntax,", "... is defined as") where a block
+        # begins: only the end of the sentence's line is read back.
+        line = text[max(text.rfind("\n", 0, last) + 1, last - 60):last + 1]
+        if not (text.startswith("\n\n", last + 1) and open_ended(line)):
+            return None
     lines: list[str] = []
     all_items = apart = False  # every line so far a list item; a blank line since the last
     for line in text[end:].split("\n"):

@@ -77,6 +77,18 @@ def ends_sentence(line: str) -> bool:
     return bool(_TERMINAL.search(line.strip()))
 
 
+# Words no sentence ends with: a line ending in one (or in a comma) goes on.
+_OPEN_ENDS = {"a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "for", "with",
+              "by", "from", "as", "at", "into", "than", "that", "which", "whose"}
+
+
+def open_ended(line: str) -> bool:
+    """Whether a line stops where no sentence ends: on a comma or a word such as "the" or "as"
+    ("Cache files are stored in ~/.npm on Posix, or", "The TRANS() macro is defined as")."""
+    words = line.split()
+    return bool(words) and (line.rstrip().endswith(",") or words[-1].lower() in _OPEN_ENDS)
+
+
 def is_sentence(line: str) -> bool:
     """Whether a line reads like prose: enough words and closing punctuation."""
     return len(_words(line)) >= 4 and bool(_TERMINAL.search(line.strip()))

@@ -12,15 +12,11 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
-from .cleaning import ends_sentence
+from .cleaning import ends_sentence, open_ended
 
 _SPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 _LIST_START = re.compile(r"^\s*(?:[-•▪◦*–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
-# Words no sentence ends with: a line ending in one (or in a comma) goes on, however short a
-# code span's wider type left it ("Cache files are stored in ~/.npm on Posix, or").
-_OPEN_ENDS = {"a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "for", "with",
-              "by", "from", "as", "at", "into", "than", "that", "which", "whose"}
 
 
 # Elements of trafilatura's XML that hold a block of their own inside another (a table cell of
@@ -296,7 +292,10 @@ def unwrap_lines(text: str, headings_apart: bool = False) -> str:
             alone.append(False)
             continue
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        open_end = stripped.endswith(",") or stripped.rsplit(None, 1)[-1].lower() in _OPEN_ENDS
+        # A line left open goes on, however short a code span's wider type left it; so does
+        # one that leaves a bracket open ("int TRANS(GetPeerAddr)(XtransConnInfo connection,
+        # int *familyp, int" / "*addrlenp, Xtransaddr **addrp);").
+        open_end = open_ended(stripped) or stripped.count("(") > stripped.count(")")
         # A short line without final punctuation is a heading, unless it is left open or goes
         # on with the sentence a wrapped line left open ("... in the order they appear in your"
         # / "package.json", printed in a wider code font).
@@ -342,7 +341,8 @@ def unwrap_lines(text: str, headings_apart: bool = False) -> str:
 
 
 def _headings_apart(lines: list[str], alone: list[bool]) -> list[str]:
-    """Blank lines around each heading that stands between lines of prose."""
+    """Blank lines around each heading that stands between lines of prose, and before one that
+    ends the page after prose (its section goes on on the next page)."""
     out: list[str] = []
     for i, line in enumerate(lines):
         before = alone[i - 1] if i else False
@@ -350,6 +350,8 @@ def _headings_apart(lines: list[str], alone: list[bool]) -> list[str]:
         if alone[i] and not before and not after and i + 1 < len(lines) \
                 and lines[i + 1].strip():
             out.extend(["", line, ""])
+        elif alone[i] and i and i + 1 == len(lines) and lines[i - 1].strip() and not before:
+            out.extend(["", line])
         else:
             out.append(line)
     return out

@@ -213,6 +213,55 @@ def test_a_signature_line_labels_the_description_under_it() -> None:
     assert section_label(text, text.index("Returns a shuffled")) == "shuffle _.shuffle(list)"
     assert section_label(text, text.index("Give control")) == "noConflict _.noConflict()"
     assert section_label(text, text.index("Then it ends")) == "noConflict _.noConflict()"
+    # A C declaration, its macro-made name called in turn, heads its description too.
+    c_api = ("Returns TRUE if it is local.\nint TRANS(GetPeerAddr)(XtransConnInfo connection, "
+             "int *familyp, int *addrlenp, Xtransaddr **addrp);\nThis function is similar to "
+             "getpeername(). It allocates space.")
+    assert section_label(c_api, c_api.index("This function")) == (
+        "int TRANS(GetPeerAddr)(XtransConnInfo connection, int *familyp, int *addrlenp, "
+        "Xtransaddr **addrp)")
+
+
+def test_a_line_that_leaves_a_bracket_open_goes_on() -> None:
+    """A declaration printed in a wide code font breaks inside its parameter list."""
+    page = ("until a connection is established. This function should not be used until the\n"
+            "connection is established with Connect() or Accept().\nint TRANS(GetPeerAddr)("
+            "XtransConnInfo connection, int *familyp, int\n*addrlenp, Xtransaddr **addrp);\n"
+            "This function is similar to getpeername(). This function will allocate space for "
+            "the\naddress, so it must be freed by the caller. Not all transports will have a "
+            "valid address\nuntil a connection is established.")
+    assert ("int TRANS(GetPeerAddr)(XtransConnInfo connection, int *familyp, int *addrlenp, "
+            "Xtransaddr **addrp);") in unwrap_lines(page).split("\n")
+
+
+def test_a_heading_that_ends_a_page_is_set_apart_from_the_prose_before_it() -> None:
+    """An option's name printed as a page's last line heads the description on the next page;
+    it is no part of the paragraph above it."""
+    page = ("The following options are defined for the function and are read by every transport "
+            "alike.\nTRANS_NONBLOCKING\nThis option controls the blocking mode of the connection. "
+            "If the argument is set to 1,\nthen the connection will be set to blocking. If the "
+            "argument is set to 0, then the\nconnection will be set to non- blocking.\n"
+            "TRANS_CLOSEONEXEC")
+    assert unwrap_lines(page, headings_apart=True).endswith("non- blocking.\n\nTRANS_CLOSEONEXEC")
+
+
+def test_a_list_item_that_opens_with_a_signature_labels_its_description() -> None:
+    """DocBook's API references list each function as an item: its signature, then its
+    description on the same line ("This function returns ... NULL on failure.")."""
+    from ingest import section_label
+
+    text = ("Core Interface API\n\n- XtransConnInfo TRANS(OpenCOTSClient)(const char *address); "
+            "This function creates a transport. This function returns NULL on failure.\n"
+            "- int TRANS(SetOption)(XtransConnInfo connection, int option, int arg); This "
+            "function sets options. It returns -1 on failure.\n- Call it twice (once per "
+            "side); Both ends then agree.")
+    client = "XtransConnInfo TRANS(OpenCOTSClient)(const char *address)"
+    assert section_label(text, text.index("This function returns NULL")) == client
+    assert section_label(text, text.index("- XtransConnInfo")) == client
+    option = "int TRANS(SetOption)(XtransConnInfo connection, int option, int arg)"
+    assert section_label(text, text.index("It returns -1")) == option
+    # An item of prose that happens to hold a call is no entry.
+    assert section_label(text, text.index("Both ends")) == option
 
 
 def test_a_line_of_a_code_block_is_no_section_heading(tmp_path: Path) -> None:
@@ -364,6 +413,17 @@ def test_the_list_a_colon_introduces_ends_before_the_next_heading() -> None:
                 "[profile.release]\nopt-level = 3\n\nThe opt-level setting controls this.")
     assert introduced_block(settings, settings.index(":") + 1) == (
         "[profile.dev] opt-level = 0 [profile.release] opt-level = 3")
+    # A sentence left open finishes in the block after it; a heading or a whole sentence does
+    # not go on in one.
+    macro = ("The TRANS() macro is defined as\n\n#define TRANS(func) _PROTOCOLTrans##func\n\n"
+             "PROTOCOL will be defined in each directory.")
+    assert introduced_block(macro, macro.index(" as") + 3) == "#define TRANS(func) _PROTOCOLTrans##func"
+    syntax = "Addresses are specified in the following syntax,\n\nprotocol/host:port\n\nwhere protocol names a family of protocols."
+    assert introduced_block(syntax, syntax.index(",") + 1) == "protocol/host:port"
+    heading = "Chapter 3. Address Format\n\nprotocol/host:port\n\nThe host part names a host."
+    assert introduced_block(heading, heading.index("Format") + 6) is None
+    whole = "Addresses look like this.\n\nprotocol/host:port"
+    assert introduced_block(whole, whole.index(".") + 1) is None
 
 
 def test_a_table_without_a_header_row_pairs_names_with_what_they_are(tmp_path: Path) -> None:
