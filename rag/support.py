@@ -6,6 +6,7 @@ embedding similarity and a few more measurements, combined by the fitted sentenc
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from .embeddings import Embedder
 from .question import Question, new_names, number_next_to_focus, satisfies
 from .ranker import SentenceModel, default_model
 from .text import (
+    ANAPHORA,
     FUNCTION_WORDS,
     bare_word,
     common_words,
@@ -200,7 +202,11 @@ class SentenceScorer:
                 restates = (bool(own) and own <= asked and 2 * len(own) >= len(asked)
                             and sentence.rstrip().endswith(".")
                             and bool(literals(label) or numbers(label)))
-                if label and (subjectless(sentence) or restates):
+                # A sentence that points back ("This function returns NULL on failure.")
+                # within an API entry, under its signature, speaks of what the signature names.
+                points_back = (bool(ANAPHORA.match(sentence)) and bool(literals(label))
+                               and _labelled_here(item.text, a, labels))
+                if label and (subjectless(sentence) or restates or points_back):
                     # Its heading is its subject: "Cancels an Immediate object." under
                     # "clearImmediate(immediate)" names what cancels it, and "This lint detects
                     # when an item is missing documentation." under "missing_docs", which only
@@ -339,6 +345,12 @@ class SentenceScorer:
                 credit = SOFT_MATCH_MAX * min(max((best - SOFT_MATCH_FLOOR) / SOFT_MATCH_SPAN,
                                                   0.0), 1.0)
                 match[term] = max(match[term], credit)
+
+
+def _labelled_here(text: str, start: int, labels: list[tuple[int, str]]) -> bool:
+    """Whether the label of the text at `start` (`section_labels`) stands in its paragraph."""
+    i = bisect.bisect_right(labels, start, key=lambda item: item[0])
+    return bool(i) and "\n\n" not in text[labels[i - 1][0]:start]
 
 
 def make_idf(doc_freq: dict[str, int], n_docs: int) -> IdfFn:

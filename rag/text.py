@@ -219,6 +219,12 @@ def content_terms(text: str, code: bool = False) -> list[str]:
     return [stem(token) for token in _content_tokens(text, code)]
 
 
+# A sentence that opens by pointing back ("It reports ...", "This function returns ..."): what
+# it speaks of is named before it.
+ANAPHORA = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|he|she|his|her|"
+                      r"such|both|there)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def _lemma_stems(token: str) -> frozenset[str]:
     from lemminflect import getAllLemmas

@@ -425,3 +425,20 @@ def test_an_occasion_is_an_event_when_no_matching_sentence_gives_a_time(embedder
             "or stops being supported.")
     best = _best_answer(embedder, [_doc(text)], "When are the *.rtremove scripts called?")
     assert "stops being supported" in best.sentence
+
+
+def test_a_sentence_that_points_back_speaks_of_its_entrys_signature(embedder) -> None:  # type: ignore[no-untyped-def]
+    """In an API reference each entry's "This function returns ..." is about the function its
+    signature names; another entry's sentence that happens to hold "FAILURE" is not. (An
+    entry of up to 300 characters is read whole.)"""
+    text = ("Core Interface API\n\n- XtransConnInfo TRANS(OpenCOTSClient)(const char *address); "
+            "This function creates a Connection-Oriented Transport for a client. The parameter "
+            "address contains the full address of the server to which this endpoint will be "
+            "connected, as protocol, host and port. This function "
+            "returns an opaque transport connection object on success, or NULL on failure.\n"
+            "- int TRANS(ResetListener)(XtransConnInfo connection); When a server is restarted, "
+            "certain listen ports may need to be reset. This function will return one of the "
+            "following values: TRANS_RESET_NOOP, TRANS_RESET_NEW_FD, or TRANS_RESET_FAILURE.")
+    best = _best_answer(embedder, [_doc(text)], "What does TRANS(OpenCOTSClient) return on failure?")
+    assert "NULL on failure" in best.sentence
+    assert best.subject.startswith("XtransConnInfo TRANS(OpenCOTSClient)")

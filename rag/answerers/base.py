@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -12,7 +11,7 @@ from ingest import bulleted, definition_term, introduced_block, section_label
 
 from ..question import Question, new_names
 from ..support import Candidate
-from ..text import PUNCT, final_mark, human_date, in_dictionary, names, sentence_spans
+from ..text import ANAPHORA, PUNCT, final_mark, human_date, in_dictionary, names, sentence_spans
 from ..types import Evidence
 
 __all__ = ["Answerer", "Request", "human_date", "in_context"]
@@ -59,8 +58,6 @@ class Answerer(Protocol):
         ...
 
 
-_ANAPHORA = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|he|she|his|her|"
-                       r"such|both|there)\b", re.IGNORECASE)
 
 
 def in_context(cand: Candidate, evidence: list[Evidence], question: Question | None = None) -> str:
@@ -84,7 +81,7 @@ def in_context(cand: Candidate, evidence: list[Evidence], question: Question | N
         return f"{term}: {sentence}"
     if cand.subject:  # "clearImmediate(immediate): Cancels an Immediate object ..."
         return cand.headed(sentence)
-    if not _ANAPHORA.match(sentence):
+    if not ANAPHORA.match(sentence):
         named = _antecedent(cand, text, question) if question else None
         if named:
             return f"{named} {sentence}"
@@ -94,7 +91,7 @@ def in_context(cand: Candidate, evidence: list[Evidence], question: Question | N
         if (question and question.focus and _points_to(sentence, question.focus)
                 and not definition_term(text, cand.end - 1)):
             label = section_label(text, cand.start) or evidence[cand.index].section
-            if label:
+            if label and label not in sentence:
                 return f"{label}: {sentence}"
         return sentence
     before = [(a, b) for a, b in sentence_spans(text) if b <= cand.start]
@@ -106,7 +103,7 @@ def in_context(cand: Candidate, evidence: list[Evidence], question: Question | N
         previous = text[a:b].strip()
         if not previous.endswith(":") and len(previous) >= 12:  # a heading or label says nothing
             sentence = f"{previous} {sentence}"
-    if _ANAPHORA.match(sentence):
+    if ANAPHORA.match(sentence):
         label = section_label(text, cand.start) or evidence[cand.index].section
         if label:
             sentence = f"{label}: {sentence}"
