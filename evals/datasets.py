@@ -334,8 +334,9 @@ MACHINE_CORPORA = {
     "policydoc": MachineCorpus("/usr/share/doc/python3", ("python-policy.html",)),
     # `xtransdoc`: the X Transport Interface (xtrans-dev, MIT; one DocBook page: a C API
     # reference of signatures run into their descriptions, flag lists, a configuration table).
-    # Written in session 41 from the page's text alone, after that session's changes were
-    # made and before any answer on it was seen; all held-out, never tuned on.
+    # Written in session 41 from the page's text alone, after that session's first changes and
+    # before any answer on it was seen; its first run was the session's unseen measurement,
+    # and its misses then led to the session's second changes, so it is a dev set.
     "xtransdoc": MachineCorpus("/usr/share/doc/xtrans-dev", ("xtrans.html",)),
 }
 
