@@ -58,8 +58,6 @@ class Answerer(Protocol):
         ...
 
 
-
-
 def in_context(cand: Candidate, evidence: list[Evidence], question: Question | None = None) -> str:
     """A sentence with what it points back to, for showing it alone: the sentence before it in
     its paragraph ("It reports unknown options ..." needs "After editing, run tide config
