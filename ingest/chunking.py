@@ -76,15 +76,15 @@ def _signatures(text: str, start: int, end: int) -> list[tuple[int, str]]:
                 and described[:1].isupper() and _SIGNATURE.fullmatch(declared) \
                 and not bulleted(line) and is_sentence(described):
             out.append((nl + 1, declared))
-        elif bulleted(line) and (item := _ITEM_SIGNATURE.match(unbulleted(line))):
-            out.append((line_start, item.group("sig")))  # the item is all under it
+        elif bulleted(line):
+            # A list item that opens with a declaration, up to its ";", and goes on with a
+            # sentence: the item is all under it.
+            head, semicolon, rest = unbulleted(line).partition(";")
+            if semicolon and rest.strip()[:1].isupper() and len(head.split()) <= 12 \
+                    and _SIGNATURE.fullmatch(head):
+                out.append((line_start, head))
         line_start = nl + 1
     return out
-
-
-# A list item that opens with a signature, up to its ";", and goes on with a sentence.
-_ITEM_SIGNATURE = re.compile(r"(?P<sig>(?:[\w*]+\s+){0,3}[A-Za-z_]\w*\([^\n{};=]*?\)"
-                             r"(?:\([^()\n{};=]*\))?);\s+[A-Z]")
 
 
 def section_label(text: str, start: int,
